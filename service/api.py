@@ -1,0 +1,115 @@
+"""Public API: score a text, the rules in force, health, metrics, OpenAPI."""
+import json
+import time
+
+from flask import Blueprint, Response, current_app, g, request
+
+from . import metrics
+from .errors import ApiError
+from .openapi import spec
+
+bp = Blueprint("api", __name__)
+
+ACCOUNTS = ("personal", "official")
+
+
+def _json_body():
+    """The request body as a JSON object, or an ApiError naming what is wrong."""
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Content-Type must be application/json")
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_json", "body is not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        # exc.msg and the position only: never the document itself.
+        raise ApiError(400, "invalid_json", f"body is not valid JSON: {exc.msg} at char {exc.pos}") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_body", "body must be a JSON object")
+    return body
+
+
+def parse_score_request(body, ruleset, max_chars, default_profile):
+    """Validate a score request: (text, profile, context) or an ApiError naming the field."""
+    if "text" not in body:
+        raise ApiError(400, "missing_field", "text is required")
+    text = body["text"]
+    if not isinstance(text, str):
+        raise ApiError(400, "invalid_field", "text must be a string")
+    if len(text) > max_chars:
+        raise ApiError(413, "text_too_long", f"text is {len(text)} characters; the limit is {max_chars}")
+    profile = body.get("profile")
+    if profile is None:
+        profile = default_profile if default_profile in ruleset.profiles else ruleset.default_profile
+    elif not isinstance(profile, str):
+        raise ApiError(400, "invalid_field", "profile must be a string")
+    elif profile not in ruleset.profiles:
+        raise ApiError(400, "unknown_profile", "profile must be one of: " + ", ".join(sorted(ruleset.profiles)))
+    context = body.get("context")
+    if context is None:
+        context = {}
+    elif not isinstance(context, dict):
+        raise ApiError(400, "invalid_field", "context must be an object")
+    if "election_period" in context and not isinstance(context["election_period"], bool):
+        raise ApiError(400, "invalid_field", "context.election_period must be true or false")
+    if "account" in context and context["account"] not in ACCOUNTS:
+        raise ApiError(400, "invalid_field", "context.account must be \"personal\" or \"official\"")
+    if "site" in context and not isinstance(context["site"], str):
+        raise ApiError(400, "invalid_field", "context.site must be a string")
+    return text, profile, context
+
+
+@bp.post("/v1/score")
+def score():
+    body = _json_body()
+    ruleset = current_app.extensions["impartial.store"].get()
+    text, profile, context = parse_score_request(
+        body, ruleset, current_app.config["MAX_CHARS"], current_app.config["PROFILE"])
+    started = time.perf_counter()
+    result = ruleset.score(text, profile, context)
+    g.log_fields = {
+        "length": len(text), "score": result["score"], "level": result["level"],
+        "findings": len(result["findings"]), "engine_ms": round((time.perf_counter() - started) * 1000, 3),
+        "profile": profile, "rules_version": ruleset.version,
+    }
+    metrics.LEVELS.labels(result["level"]).inc()
+    for finding in result["findings"]:
+        metrics.FINDINGS.labels(finding["category"]).inc()
+    return result
+
+
+@bp.get("/v1/rules")
+def rules():
+    ruleset = current_app.extensions["impartial.store"].get()
+    etag = f'"{ruleset.version}"'
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")] or \
+            request.headers.get("If-None-Match", "").strip() == "*":
+        return Response(status=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    body = _described(ruleset)
+    return Response(body, mimetype="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})
+
+
+def _described(ruleset):
+    cached = getattr(ruleset, "_described", None)
+    if cached is None:
+        cached = json.dumps(ruleset.describe(), ensure_ascii=False).encode("utf-8")
+        ruleset._described = cached
+    return cached
+
+
+@bp.get("/healthz")
+def healthz():
+    ruleset = current_app.extensions["impartial.store"].get()
+    return {"status": "ok", "rules_version": ruleset.version}
+
+
+@bp.get("/metrics")
+def metrics_endpoint():
+    body, content_type = metrics.exposition()
+    return Response(body, content_type=content_type)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return spec()

@@ -1,0 +1,229 @@
+"""Compiling parsed rule documents into one matcher and a table of rules.
+
+Every phrase list, lexicon and pattern list becomes one "atom": a single RE2
+expression. All atoms go into one RE2 set, so a text is scanned once to learn
+which atoms occur; only those atoms are then searched for positions, and only
+the rules they trigger are evaluated.
+"""
+import re
+from dataclasses import dataclass, field
+
+import re2
+
+from .rules import Problem, RulesError
+
+SEVERITIES = ("low", "medium", "high")
+CATEGORIES = (
+    "party_political", "politician_commentary", "policy_opinion", "campaigning",
+    "official_information", "election_period", "contentious_issue", "employer_attribution",
+)
+RULE_TYPES = ("phrase", "pattern", "proximity", "sentiment")
+
+# Constructs outside the dialect shared by RE2 and JavaScript (u flag), or that
+# backtracking engines run in exponential time.
+_DIALECT = [
+    (re.compile(r"\(\?(?!:)"), "only (?:...) groups are allowed: no inline flags, look-around or named groups"),
+    (re.compile(r"\\[1-9]"), "back-references are not allowed"),
+    (re.compile(r"\\[AzCQEGZ]"), "RE2-only escapes (\\A \\z \\C \\Q \\E) are not allowed: use ^ and $"),
+    (re.compile(r"\\[pP](?!\{)"), "write Unicode classes with braces, e.g. \\p{L}"),
+    (re.compile(r"\\x\{"), "\\x{...} is RE2-only: use \\uXXXX"),
+    (re.compile(r"\[\[:"), "POSIX classes like [[:alpha:]] are not allowed"),
+    (re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]"),
+     "nested quantifier: a repeated group that itself repeats can backtrack catastrophically"),
+]
+
+
+def dialect_problems(pattern):
+    """Reasons a pattern falls outside the shared linear-time dialect (empty if it is fine)."""
+    return [reason for regex, reason in _DIALECT if regex.search(pattern)]
+
+
+def _options():
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    return options
+
+
+def phrase_source(phrase):
+    """RE2 source for a literal phrase: runs of spaces match any spacing, hyphens are optional."""
+    words = phrase.split()
+    parts = []
+    for word in words:
+        pieces = word.split("-")
+        parts.append("[- ]?".join(re2.escape(p) for p in pieces if p) if len(pieces) > 1 else re2.escape(word))
+    return "[ \\t]+".join(parts)
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One RE2 expression in the set."""
+
+    key: tuple
+    source: str
+    case_sensitive: bool
+    regex: object = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A compiled term set: the atoms whose matches it is made of."""
+
+    atoms: tuple
+
+
+@dataclass
+class Rule:
+    """A compiled rule, ready for the engine."""
+
+    id: str
+    type: str
+    category: str
+    severity: str
+    message: str
+    suggestion: str | None
+    guidance: dict
+    pack: str
+    source: dict
+    terms: Terms | None = None
+    entity: Terms | None = None
+    cue: Terms | None = None
+    exceptions: Terms | None = None
+    unless_near: Terms | None = None
+    unless_window: int = 0
+    window: int = 0
+    order: str = "any"
+    same_sentence: bool = True
+    polarity_at_most: float | None = None
+    polarity_at_least: float | None = None
+    subjectivity_at_least: float = 0.0
+    when: dict = field(default_factory=dict)
+    with_categories: frozenset = frozenset()
+
+    @property
+    def trigger(self):
+        """The term set whose presence is needed before the rule can fire."""
+        return self.terms if self.terms is not None else self.entity
+
+
+class AtomTable:
+    """Collects atoms while compiling, one per distinct expression."""
+
+    def __init__(self, lexicons):
+        self.lexicons = lexicons
+        self.atoms = []
+        self._index = {}
+
+    def _add(self, key, source, case_sensitive):
+        if key in self._index:
+            return self._index[key]
+        flagged = source if case_sensitive else "(?i)" + source
+        regex = re2.compile(flagged, _options())
+        self._index[key] = len(self.atoms)
+        self.atoms.append(Atom(key, flagged, case_sensitive, regex))
+        return self._index[key]
+
+    def terms(self, spec):
+        """Compile a term set spec (phrases, lexicons, patterns) into atom indexes."""
+        case_sensitive = spec.get("case_sensitive", False)
+        atoms = []
+        for name in spec.get("lexicons", []):
+            lexicon = self.lexicons[name]
+            atoms.append(self._add(("lexicon", name), _alternation(lexicon["entries"]), lexicon.get("case_sensitive", False)))
+        if spec.get("phrases"):
+            phrases = tuple(sorted(set(spec["phrases"])))
+            atoms.append(self._add(("phrases", phrases, case_sensitive), _alternation(phrases), case_sensitive))
+        if spec.get("patterns"):
+            patterns = tuple(spec["patterns"])
+            source = "|".join(f"(?:{p})" for p in patterns)
+            atoms.append(self._add(("patterns", patterns, case_sensitive), source, case_sensitive))
+        return Terms(tuple(atoms))
+
+    def compile_set(self):
+        """One RE2 set over every atom."""
+        matcher = re2.Set.SearchSet(_options())
+        for atom in self.atoms:
+            matcher.Add(atom.source)
+        matcher.Compile()
+        return matcher
+
+
+def _alternation(phrases):
+    # Longest first, so "Sir Keir Starmer" wins over "Sir Keir" at the same place.
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "(?:" + "|".join(phrase_source(p) for p in ordered) + ")"
+
+
+def _pattern_problems(rel, rule_id, spec, where):
+    problems = []
+    for pattern in spec.get("patterns", []):
+        for reason in dialect_problems(pattern):
+            problems.append(Problem(rel, rule_id, f"{where} pattern {pattern[:60]!r}: {reason}"))
+        if not dialect_problems(pattern):
+            try:
+                re2.compile(pattern, _options())
+            except re2.error as exc:
+                detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+                problems.append(Problem(rel, rule_id, f"{where} pattern {pattern[:60]!r}: {detail}"))
+    return problems
+
+
+def compile_rules(docs):
+    """Compile parsed documents into (atom table, rules by id, profiles doc). Raises RulesError."""
+    lexicons = {doc["lexicon"]: doc for rel, doc in docs.items() if rel.startswith("lexicons/")}
+    guidance = docs["guidance.yaml"]["guidance"]
+    table = AtomTable(lexicons)
+    rules, problems = {}, []
+    for rel, doc in sorted(docs.items()):
+        if not rel.startswith("packs/"):
+            continue
+        for spec in doc["rules"]:
+            rule_id = spec["id"]
+            spec_problems = []
+            for where in ("terms", "entity", "cue", "exceptions"):
+                if where in spec:
+                    spec_problems += _pattern_problems(rel, rule_id, spec[where], where)
+            if "unless_near" in spec:
+                spec_problems += _pattern_problems(rel, rule_id, spec["unless_near"]["terms"], "unless_near")
+            if spec_problems:
+                problems += spec_problems
+                continue
+            try:
+                rules[rule_id] = _compile_rule(table, spec, doc["pack"], guidance)
+            except re2.error as exc:
+                problems.append(Problem(rel, rule_id, f"does not compile: {exc}"))
+    for rel, doc in sorted(docs.items()):
+        if rel.startswith("lexicons/"):
+            for entry in doc["entries"]:
+                if entry != entry.strip():
+                    problems.append(Problem(rel, None, f"entry {entry!r} has leading or trailing spaces"))
+    if problems:
+        raise RulesError(problems)
+    return table, rules
+
+
+def _compile_rule(table, spec, pack, guidance):
+    compiled = Rule(
+        id=spec["id"], type=spec["type"], category=spec["category"], severity=spec["severity"],
+        message=spec["message"].strip(), suggestion=spec["suggestion"], guidance=dict(guidance[spec["guidance"]]),
+        pack=pack, source=spec, when=dict(spec.get("when", {})),
+        with_categories=frozenset(spec.get("with_categories", ())),
+    )
+    if "terms" in spec:
+        compiled.terms = table.terms(spec["terms"])
+    if "entity" in spec:
+        compiled.entity = table.terms(spec["entity"])
+    if "cue" in spec:
+        compiled.cue = table.terms(spec["cue"])
+        compiled.window = spec["window"]
+        compiled.order = spec.get("order", "any")
+    compiled.same_sentence = spec.get("same_sentence", True)
+    if "exceptions" in spec:
+        compiled.exceptions = table.terms(spec["exceptions"])
+    if "unless_near" in spec:
+        compiled.unless_near = table.terms(spec["unless_near"]["terms"])
+        compiled.unless_window = spec["unless_near"]["window"]
+    compiled.polarity_at_most = spec.get("polarity_at_most")
+    compiled.polarity_at_least = spec.get("polarity_at_least")
+    compiled.subjectivity_at_least = spec.get("subjectivity_at_least", 0.0)
+    return compiled

@@ -1,0 +1,428 @@
+"""Scoring a text against a compiled rule set.
+
+Score: each finding weighs its severity's points (low 15, medium 40, high 70),
+times up to 1.5 for opinion findings in a strongly felt sentence. Points combine
+like independent risks, score = 100 * (1 - prod(1 - w/100)), with all low
+findings together capped at 30, so neutral mentions never add up to a warning.
+Level follows the score: high from 70, medium from 40, low above 0.
+"""
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+import re2
+
+from .compiler import CATEGORIES, SEVERITIES, compile_rules
+from .offsets import OffsetMap, normalise
+from .rules import Problem, RulesError
+from .sentiment import sentence_sentiment
+
+WEIGHTS = {"low": 15, "medium": 40, "high": 70}
+LOW_CAP = 30
+THRESHOLDS = (("high", 70), ("medium", 40), ("low", 1))
+OPINION_CATEGORIES = frozenset({"politician_commentary", "party_political", "policy_opinion", "contentious_issue"})
+SENTIMENT_BOOST = 0.5
+
+_WORD = re2.compile(r"[\p{L}\p{N}_]+(?:'[\p{L}\p{N}]+)*")
+_SENTENCE_END = re2.compile(r"(?:[.!?]+|\x{2026})[\"')\]]*(?:[ \t]+|$)|\n[ \t\n]*")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st sen rep gov hon rt no vs etc eg ie jr sr prof gen col lt capt sgt cllr mp".split())
+
+
+def level_for(score):
+    """The level a score falls in."""
+    for level, floor in THRESHOLDS:
+        if score >= floor:
+            return level
+    return "none"
+
+
+def combine(weights_by_severity):
+    """Score 0..100 from finding weights: [(severity, points)]."""
+    low_keep = 1.0
+    keep = 1.0
+    for severity, points in weights_by_severity:
+        if severity == "low":
+            low_keep *= 1 - points / 100
+        else:
+            keep *= 1 - points / 100
+    low_risk = min(LOW_CAP / 100, 1 - low_keep)
+    return int(round(100 * (1 - keep * (1 - low_risk))))
+
+
+def _raise(severity, steps=1):
+    return SEVERITIES[min(len(SEVERITIES) - 1, SEVERITIES.index(severity) + steps)]
+
+
+@dataclass(frozen=True)
+class View:
+    """The rules in force for one profile and context, indexed by the atom that triggers them."""
+
+    by_atom: dict
+    severity: dict
+    raise_categories: frozenset
+    floor: str | None
+
+
+class Text:
+    """One text under evaluation: its bytes, and lazily its atom spans, words and sentences."""
+
+    def __init__(self, ruleset, text):
+        self.original = text
+        self.norm = normalise(text)
+        self.data = self.norm.encode("utf-8")
+        self.offsets = OffsetMap(self.data)
+        self.ruleset = ruleset
+        self.hits = frozenset(ruleset.matcher.Match(self.data) or ()) if self.data else frozenset()
+        self._spans = {}
+        self._word_starts = None
+        self._word_ends = None
+        self._sentences = None
+        self._sentiment = {}
+
+    # --- atoms -------------------------------------------------------------
+    def atom_spans(self, index):
+        if index not in self._spans:
+            self._spans[index] = self._search(self.ruleset.atoms[index].regex) if index in self.hits else []
+        return self._spans[index]
+
+    def _search(self, regex):
+        data, spans, pos, size = self.data, [], 0, len(self.data)
+        while pos <= size:
+            match = regex.search(data, pos)
+            if match is None:
+                break
+            start, end = match.span()
+            if end > start and self._bounded(start, end):
+                spans.append((start, end))
+                pos = end
+            else:
+                pos = start + 1
+                while pos < size and 0x80 <= data[pos] < 0xC0:
+                    pos += 1
+        return spans
+
+    def _bounded(self, start, end):
+        """A match stands as whole words: no letter or digit runs on across its edges."""
+        data = self.data
+        if start > 0 and _is_word(_char_at(data, start)) and _is_word(_char_before(data, start)):
+            return False
+        if end < len(data) and _is_word(_char_before(data, end)) and _is_word(_char_at(data, end)):
+            return False
+        return True
+
+    def spans(self, terms):
+        if terms is None:
+            return []
+        atoms = terms.atoms
+        if len(atoms) == 1:
+            return self.atom_spans(atoms[0])
+        merged = sorted({span for atom in atoms for span in self.atom_spans(atom)}, key=lambda s: (s[0], -s[1]))
+        kept, last_end = [], -1
+        for start, end in merged:
+            if end <= last_end:
+                continue  # inside a longer match of the same terms
+            kept.append((start, end))
+            last_end = max(last_end, end)
+        return kept
+
+    def present(self, terms):
+        return terms is not None and any(atom in self.hits for atom in terms.atoms)
+
+    # --- words and sentences -------------------------------------------------
+    def _words(self):
+        if self._word_starts is None:
+            starts, ends = [], []
+            for match in _WORD.finditer(self.data):
+                starts.append(match.start())
+                ends.append(match.end())
+            self._word_starts, self._word_ends = starts, ends
+        return self._word_starts, self._word_ends
+
+    def words_between(self, first, second):
+        """Whole words strictly between two spans (0 when they touch or overlap)."""
+        if first[0] > second[0]:
+            first, second = second, first
+        if second[0] <= first[1]:
+            return 0
+        starts, ends = self._words()
+        return max(0, bisect_right(ends, second[0]) - bisect_left(starts, first[1]))
+
+    def sentences(self):
+        """Sentence boundaries as a sorted list of start byte offsets."""
+        if self._sentences is None:
+            starts = [0]
+            data = self.data
+            for match in _SENTENCE_END.finditer(data):
+                end = match.end()
+                if end >= len(data):
+                    break
+                if data[match.start():match.start() + 1] == b"." and _abbreviation_before(data, match.start()):
+                    continue
+                starts.append(end)
+            self._sentences = starts
+        return self._sentences
+
+    def sentence_index(self, offset):
+        return bisect_right(self.sentences(), offset) - 1
+
+    def sentence_span(self, index):
+        starts = self.sentences()
+        start = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.data)
+        while end > start and self.data[end - 1:end] in (b" ", b"\n", b"\t"):
+            end -= 1
+        return start, end
+
+    def sentiment(self, index):
+        if index not in self._sentiment:
+            start, end = self.sentence_span(index)
+            self._sentiment[index] = sentence_sentiment(self.data[start:end].decode("utf-8"))
+        return self._sentiment[index]
+
+
+def _char_before(data, pos):
+    start = pos - 1
+    while start > 0 and 0x80 <= data[start] < 0xC0:
+        start -= 1
+    return data[start:pos].decode("utf-8", "replace")
+
+
+def _char_at(data, pos):
+    end = pos + 1
+    while end < len(data) and 0x80 <= data[end] < 0xC0:
+        end += 1
+    return data[pos:end].decode("utf-8", "replace")
+
+
+def _is_word(char):
+    return char.isalnum() or char == "_"
+
+
+def _abbreviation_before(data, dot):
+    start = dot
+    while start > 0 and chr(data[start - 1]).isalpha() and data[start - 1] < 0x80:
+        start -= 1
+    word = data[start:dot].decode("ascii").lower()
+    return len(word) == 1 or word in _ABBREVIATIONS
+
+
+class RuleSet:
+    """Compiled rules in force: one matcher, the rules, and a view per profile and context."""
+
+    def __init__(self, version, docs):
+        self.version = version
+        self.docs = docs
+        self.table, self.rules = compile_rules(docs)
+        self.atoms = self.table.atoms
+        self.matcher = self.table.compile_set()
+        profiles_doc = docs["profiles.yaml"]
+        self.default_profile = profiles_doc["default"]
+        self.profiles = profiles_doc["profiles"]
+        self.contexts = profiles_doc["contexts"]
+        self.guidance = docs["guidance.yaml"]["guidance"]
+        self._views = {}
+
+    def check_examples(self):
+        """Every rule must match its match examples and none of its no_match ones."""
+        problems = []
+        for rule in self.rules.values():
+            file = f"packs/{rule.pack}.yaml"
+            for example in rule.source["examples"]["match"]:
+                if not self._fires(rule, example):
+                    problems.append(Problem(file, rule.id, f"does not match its example {example!r}"))
+            for example in rule.source["examples"]["no_match"]:
+                if self._fires(rule, example):
+                    problems.append(Problem(file, rule.id, f"matches its no_match example {example!r}"))
+        if problems:
+            raise RulesError(problems)
+
+    def _fires(self, rule, example):
+        return bool(list(evaluate_rule(rule, Text(self, example))))
+
+    def view(self, profile, election_period=False, official=False):
+        key = (profile, election_period, official)
+        if key not in self._views:
+            self._views[key] = self._build_view(profile, election_period, official)
+        return self._views[key]
+
+    def _build_view(self, profile_name, election_period, official):
+        profile = self.profiles[profile_name]
+        packs = set(profile["packs"])
+        raise_categories = set(profile.get("raise", []))
+        floor = profile.get("floor")
+        context = {"election_period": election_period, "account": "official" if official else "personal"}
+        for name, active in (("election_period", election_period), ("official_account", official)):
+            adjustment = self.contexts.get(name, {})
+            if active:
+                packs |= set(adjustment.get("packs", []))
+                raise_categories |= set(adjustment.get("raise", []))
+                if adjustment.get("floor"):
+                    floor = max(floor or "low", adjustment["floor"], key=SEVERITIES.index)
+        disabled = set(profile.get("disable", []))
+        by_atom, severity = {}, {}
+        for rule in self.rules.values():
+            if rule.pack not in packs or rule.id in disabled:
+                continue
+            if any(context[key] != value for key, value in rule.when.items()):
+                continue
+            severity[rule.id] = profile.get("severity", {}).get(rule.id, rule.severity)
+            for atom in rule.trigger.atoms:
+                by_atom.setdefault(atom, []).append(rule)
+        return View(by_atom, severity, frozenset(raise_categories), floor)
+
+    def score(self, text, profile=None, context=None):
+        """Score a text: the response body of POST /v1/score."""
+        context = context or {}
+        profile = profile or self.default_profile
+        view = self.view(profile, bool(context.get("election_period")), context.get("account") == "official")
+        subject = Text(self, text)
+        raw = []
+        seen_rules = set()
+        for atom in sorted(subject.hits):
+            for rule in view.by_atom.get(atom, ()):
+                if rule.id in seen_rules:
+                    continue
+                seen_rules.add(rule.id)
+                for start, end, sentence in evaluate_rule(rule, subject):
+                    raw.append((start, end, rule, sentence))
+        return self._result(subject, view, profile, raw)
+
+    def _result(self, subject, view, profile, raw):
+        best = {}
+        for start, end, rule, sentence in raw:
+            severity = view.severity[rule.id]
+            if rule.category in view.raise_categories:
+                severity = _raise(severity)
+            if view.floor and SEVERITIES.index(severity) < SEVERITIES.index(view.floor):
+                severity = view.floor
+            key = (start, end, rule.category)
+            rank = (SEVERITIES.index(severity), rule.id)
+            if key not in best or rank[0] > best[key][0][0] or (rank[0] == best[key][0][0] and rule.id < best[key][1].id):
+                best[key] = (rank, rule, severity, sentence)
+        # Rules with with_categories (naming an employer, say) count only beside a real concern.
+        concerns = {key[2] for key, (rank, rule, _, _) in best.items() if not rule.with_categories and rank[0] >= 1}
+        best = {key: value for key, value in best.items()
+                if not value[1].with_categories or value[1].with_categories & concerns}
+        findings, weights, felt = [], [], {}
+        for (start, end, category), (_, rule, severity, sentence) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[1][1].id)):
+            points = WEIGHTS[severity]
+            if category in OPINION_CATEGORIES:
+                index = sentence if sentence is not None else subject.sentence_index(start)
+                polarity, subjectivity = subject.sentiment(index)
+                felt[index] = (polarity, subjectivity)
+                points = min(95, round(points * (1 + SENTIMENT_BOOST * abs(polarity) * subjectivity)))
+            weights.append((severity, points))
+            cp_start, cp_end = subject.offsets.codepoint(start), subject.offsets.codepoint(end)
+            findings.append({
+                "rule": rule.id, "category": category, "severity": severity,
+                "start": subject.offsets.utf16(start), "end": subject.offsets.utf16(end),
+                "match": subject.original[cp_start:cp_end],
+                "message": rule.message, "suggestion": rule.suggestion,
+                "guidance": dict(rule.guidance), "weight": points,
+            })
+        score = combine(weights)
+        level = level_for(score)
+        if felt:
+            polarity = sum(p for p, _ in felt.values()) / len(felt)
+            subjectivity = sum(s for _, s in felt.values()) / len(felt)
+        else:
+            polarity = subjectivity = 0.0
+        return {
+            "score": score, "level": level, "warn": level in ("medium", "high"), "findings": findings,
+            "sentiment": {"polarity": round(polarity, 3), "subjectivity": round(subjectivity, 3)},
+            "profile": profile, "rules_version": self.version,
+        }
+
+    def describe(self):
+        """The rules in force as JSON for GET /v1/rules."""
+        rules = []
+        for rule in sorted(self.rules.values(), key=lambda r: r.id):
+            entry = {key: value for key, value in rule.source.items() if key != "examples"}
+            entry["guidance"] = dict(rule.guidance)
+            entry["pack"] = rule.pack
+            rules.append(entry)
+        lexicons = {doc["lexicon"]: {k: v for k, v in doc.items() if k != "lexicon"}
+                    for rel, doc in self.docs.items() if rel.startswith("lexicons/")}
+        return {
+            "version": self.version,
+            "default_profile": self.default_profile,
+            "profiles": sorted(self.profiles),
+            "profile_details": self.profiles,
+            "contexts": self.contexts,
+            "categories": list(CATEGORIES),
+            "scoring": {"weights": WEIGHTS, "low_cap": LOW_CAP, "thresholds": dict((l, f) for l, f in THRESHOLDS),
+                        "sentiment_boost": SENTIMENT_BOOST},
+            "rules": rules,
+            "lexicons": lexicons,
+        }
+
+
+def evaluate_rule(rule, subject):
+    """Yield (start, end, sentence index or None) byte spans where a rule fires in a text."""
+    if not subject.present(rule.trigger):
+        return
+    exceptions = subject.spans(rule.exceptions) if subject.present(rule.exceptions) else []
+    near = subject.spans(rule.unless_near) if subject.present(rule.unless_near) else []
+
+    def allowed(span):
+        if any(s < span[1] and span[0] < e for s, e in exceptions):
+            return False
+        return not any(subject.words_between(span, other) <= rule.unless_window for other in near)
+
+    if rule.type in ("phrase", "pattern"):
+        for span in subject.spans(rule.terms):
+            if allowed(span):
+                yield span[0], span[1], None
+    elif rule.type == "proximity":
+        if not subject.present(rule.cue):
+            return
+        cues = [span for span in subject.spans(rule.cue) if allowed(span)]
+        for entity in subject.spans(rule.entity):
+            if not allowed(entity):
+                continue
+            pair = _nearest_cue(rule, subject, entity, cues)
+            if pair is not None:
+                yield min(entity[0], pair[0]), max(entity[1], pair[1]), None
+    elif rule.type == "sentiment":
+        done = set()
+        for entity in subject.spans(rule.entity):
+            index = subject.sentence_index(entity[0])
+            if index in done or not allowed(entity):
+                continue
+            polarity, subjectivity = subject.sentiment(index)
+            if subjectivity < rule.subjectivity_at_least:
+                continue
+            if rule.polarity_at_most is not None and polarity > rule.polarity_at_most:
+                continue
+            if rule.polarity_at_least is not None and polarity < rule.polarity_at_least:
+                continue
+            done.add(index)
+            start, end = subject.sentence_span(index)
+            yield start, end, index
+
+
+def _nearest_cue(rule, subject, entity, cues):
+    best, best_distance = None, None
+    for cue in cues:
+        if cue[0] < entity[1] and entity[0] < cue[1]:
+            continue  # the same words cannot be both entity and cue
+        if rule.order == "cue-first" and cue[0] > entity[0]:
+            continue
+        if rule.order == "entity-first" and cue[0] < entity[0]:
+            continue
+        distance = subject.words_between(entity, cue)
+        if distance > rule.window:
+            continue
+        if rule.same_sentence and subject.sentence_index(cue[0]) != subject.sentence_index(entity[0]):
+            continue
+        if best_distance is None or distance < best_distance:
+            best, best_distance = cue, distance
+    return best
+
+
+def build(version, docs, check_examples=True):
+    """Compile documents into a RuleSet, checking rules against their own examples."""
+    ruleset = RuleSet(version, docs)
+    if check_examples:
+        ruleset.check_examples()
+    return ruleset
