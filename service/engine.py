@@ -303,6 +303,7 @@ class RuleSet:
         concerns = {key[2] for key, (rank, rule, _, _) in best.items() if not rule.with_categories and rank[0] >= 1}
         best = {key: value for key, value in best.items()
                 if not value[1].with_categories or value[1].with_categories & concerns}
+        best = _drop_contained(best)
         findings, weights, felt = [], [], {}
         for (start, end, category), (_, rule, severity, sentence) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[1][1].id)):
             points = WEIGHTS[severity]
@@ -355,6 +356,24 @@ class RuleSet:
             "rules": rules,
             "lexicons": lexicons,
         }
+
+
+def _drop_contained(best):
+    """Drop a finding inside a stronger (or as strong and longer) one of the same category."""
+    by_category = {}
+    for key, value in best.items():
+        by_category.setdefault(key[2], []).append((key, value[0][0]))
+    kept = {}
+    for key, value in best.items():
+        start, end, category = key
+        strength = value[0][0]
+        inside = any(
+            other != key and other[0] <= start and end <= other[1]
+            and (other_strength > strength or (other_strength == strength and other[1] - other[0] > end - start))
+            for other, other_strength in by_category[category])
+        if not inside:
+            kept[key] = value
+    return kept
 
 
 def evaluate_rule(rule, subject):

@@ -1,0 +1,125 @@
+"""Engine units over a small synthetic rule set: matching, context, offsets and scoring."""
+import pytest
+
+from service import engine
+from service.offsets import normalise, utf16_length
+from service.rules import load_documents
+from tests import minirules
+
+
+@pytest.fixture(scope="module")
+def rs(tmp_path_factory):
+    root = minirules.write(tmp_path_factory.mktemp("mini"))
+    version, _, docs = load_documents(root)
+    return engine.build(version, docs)
+
+
+def found(result):
+    return [(f["rule"], f["match"]) for f in result["findings"]]
+
+
+def test_proximity_needs_cue_before_entity_within_window(rs):
+    assert found(rs.score("I will vote Labour")) == [("main.vote", "vote Labour")]
+    assert ("main.vote", "vote Labour") not in found(rs.score("Labour vote"))
+    assert all(rule != "main.vote" for rule, _ in found(rs.score("vote for the local Labour")))
+
+
+def test_proximity_stays_within_a_sentence(rs):
+    assert all(rule != "main.vote" for rule, _ in found(rs.score("Go and vote. Labour published a plan.")))
+
+
+def test_case_sensitive_lexicon_and_whole_words(rs):
+    assert found(rs.score("labour")) == []
+    assert found(rs.score("Labourers")) == []
+    assert found(rs.score("Tory")) == [("main.mention", "Tory")]
+    assert found(rs.score("xTory")) == []
+
+
+def test_exceptions_cancel_overlapping_matches(rs):
+    assert found(rs.score("A Tory Burch bag")) == []
+    assert found(rs.score("A Tory and a Tory Burch bag")) == [("main.mention", "Tory")]
+
+
+def test_phrase_spacing_hyphens_and_curly_quotes(rs):
+    assert found(rs.score("pro-life  forever")) == [("main.pro-life", "pro-life  forever")]
+    assert found(rs.score("prolife forever")) == [("main.pro-life", "prolife forever")]
+    assert found(rs.score("I don\u2019t care")) == [("main.pro-life", "don\u2019t care")]
+
+
+def test_accented_entries_match_at_word_edges(rs):
+    assert found(rs.score("Sinn Féin said")) == [("main.mention", "Sinn Féin")]
+    assert found(rs.score("Reform UK")) == [("main.mention", "Reform UK")]
+
+
+def test_patterns_and_case_sensitive_patterns(rs):
+    assert found(rs.score("an OFFICIAL SENSITIVE memo")) == [("main.marking", "OFFICIAL SENSITIVE")]
+    assert found(rs.score("an official sensitive memo")) == []
+
+
+def test_sentiment_rule_fires_on_a_scornful_sentence_only(rs):
+    result = rs.score("Nice weather. The minister is a terrible, awful disgrace.")
+    assert found(result) == [("main.scorn", "The minister is a terrible, awful disgrace.")]
+    assert result["sentiment"]["polarity"] < 0
+    assert found(rs.score("He said the minister is a terrible, awful disgrace.")) == []
+    assert found(rs.score("The minister opened a school.")) == []
+
+
+def test_with_categories_needs_a_real_concern_beside_it(rs):
+    assert found(rs.score("As a civil servant I love my job.")) == []
+    assert sorted(found(rs.score("As a civil servant I vote Labour."))) == [
+        ("main.employer", "As a civil servant"), ("main.vote", "vote Labour")]
+
+
+def test_election_context_adds_rules_and_raises_party_findings(rs):
+    assert found(rs.score("A landslide is coming")) == []
+    result = rs.score("A landslide for Labour", context={"election_period": True})
+    assert found(result) == [("election.predict", "landslide"), ("main.mention", "Labour")]
+    assert [f["severity"] for f in result["findings"]] == ["medium", "medium"]
+
+
+def test_official_account_and_strict_profile_floor_findings(rs):
+    assert rs.score("Labour said")["level"] == "low"
+    assert rs.score("Labour said", context={"account": "official"})["level"] == "medium"
+    assert rs.score("Labour said", profile="strict")["warn"] is True
+
+
+def test_offsets_are_utf16_and_match_is_the_slice(rs):
+    text = "👩‍👩‍👧 é 😀 vote Labour"
+    finding = rs.score(text)["findings"][0]
+    units = text.encode("utf-16-le")
+    assert units[2 * finding["start"]:2 * finding["end"]].decode("utf-16-le") == finding["match"] == "vote Labour"
+    assert finding["end"] == utf16_length(text)
+
+
+def test_normalise_keeps_utf16_length():
+    for text in ("“quoted” – it’s", "\ud800 lone", "😀\u00a0x", ""):
+        assert utf16_length(normalise(text)) == utf16_length(text)
+
+
+@pytest.mark.parametrize(("weights", "score", "level"), [
+    ([], 0, "none"),
+    ([("low", 15)], 15, "low"),
+    ([("low", 15)] * 6, 30, "low"),
+    ([("medium", 40)], 40, "medium"),
+    ([("high", 70)], 70, "high"),
+    ([("medium", 40), ("medium", 40)], 64, "medium"),
+    ([("medium", 40)] * 3, 78, "high"),
+    ([("high", 70), ("low", 15)], 74, "high"),
+])
+def test_score_combines_findings_as_documented(weights, score, level):
+    assert engine.combine(weights) == score
+    assert engine.level_for(score) == level
+
+
+def test_adding_a_risky_sentence_never_lowers_the_score(rs):
+    texts = ["Labour said.", "I vote Labour.", "An OFFICIAL-SENSITIVE memo.", "The minister is an awful disgrace.",
+             "Nice day.", "As a civil servant I vote Labour."]
+    for first in texts:
+        for second in texts:
+            assert rs.score(first + " " + second)["score"] >= rs.score(first)["score"]
+
+
+def test_empty_and_whitespace_text(rs):
+    for text in ("", "   ", "\n\n"):
+        result = rs.score(text)
+        assert (result["score"], result["findings"]) == (0, [])
