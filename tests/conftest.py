@@ -88,9 +88,11 @@ class Service:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
             try:
                 requests.get(self.url + "/healthz", timeout=1).raise_for_status()
-                return
+                if len(self.worker_pids()) >= workers:
+                    return
             except requests.RequestException:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         self.stop()
         raise RuntimeError("gunicorn did not answer within 60 s")
 
