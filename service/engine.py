@@ -386,7 +386,9 @@ def evaluate_rule(rule, subject):
     def allowed(span):
         if any(s < span[1] and span[0] < e for s, e in exceptions):
             return False
-        return not any(subject.words_between(span, other) <= rule.unless_window for other in near)
+        # Only within the span's own sentence: a later sentence never cancels an earlier finding.
+        return not any(subject.words_between(span, other) <= rule.unless_window
+                       and subject.sentence_index(other[0]) == subject.sentence_index(span[0]) for other in near)
 
     if rule.type in ("phrase", "pattern"):
         for span in subject.spans(rule.terms):
