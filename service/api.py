@@ -112,4 +112,5 @@ def metrics_endpoint():
 
 @bp.get("/openapi.json")
 def openapi():
-    return spec()
+    ruleset = current_app.extensions["impartial.store"].get()
+    return spec(request.host_url.rstrip("/"), ruleset.profiles, current_app.config["MAX_CHARS"])

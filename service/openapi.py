@@ -1,4 +1,6 @@
 """OpenAPI 3.1 description of every endpoint. Tests check real responses against it."""
+import json
+
 from .compiler import CATEGORIES
 
 LEVELS = ["none", "low", "medium", "high"]
@@ -130,8 +132,13 @@ SCHEMAS = {
 }
 
 
-def spec():
-    """The OpenAPI document."""
+def spec(server_url="http://127.0.0.1:8765", profiles=None, max_chars=20000):
+    """The OpenAPI document, with this server's address, profiles and text limit."""
+    schemas = json.loads(json.dumps(SCHEMAS))
+    request = schemas["ScoreRequest"]["properties"]
+    request["text"]["maxLength"] = max_chars
+    if profiles:
+        request["profile"]["enum"] = sorted(profiles)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -140,7 +147,7 @@ def spec():
             "description": "Scores draft social-media posts for political-impartiality risk. "
                            "Draft text is never stored or logged.",
         },
-        "servers": [{"url": "http://127.0.0.1:8765"}],
+        "servers": [{"url": server_url}],
         "paths": {
             "/v1/score": {"post": {
                 "operationId": "score",
@@ -193,7 +200,7 @@ def spec():
             }},
         },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
