@@ -85,6 +85,7 @@ class Service:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.stop()
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
             try:
                 requests.get(self.url + "/healthz", timeout=1).raise_for_status()

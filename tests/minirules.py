@@ -127,6 +127,19 @@ rules:
 """
 
 
+ADDED_RULE = """\
+  - id: main.added
+    type: phrase
+    category: campaigning
+    severity: high
+    terms: {phrases: [zebra crossing petition]}
+    message: "Asks people to sign a petition."
+    suggestion: null
+    guidance: code
+    examples: {match: ["sign the zebra crossing petition"], no_match: ["a zebra crossing"]}
+"""
+
+
 def write(root, files=None):
     """Write the mini rules (plus overrides: {relpath: text or None to delete}) under root."""
     root = Path(root)

@@ -12,17 +12,7 @@ from tests.conftest import ADMIN_TOKEN
 pytestmark = pytest.mark.slow
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
-NEW_RULE = """\
-  - id: main.added
-    type: phrase
-    category: campaigning
-    severity: high
-    terms: {phrases: [zebra crossing petition]}
-    message: "Asks people to sign a petition."
-    suggestion: null
-    guidance: code
-    examples: {match: ["sign the zebra crossing petition"], no_match: ["a zebra crossing"]}
-"""
+NEW_RULE = minirules.ADDED_RULE
 
 
 def fresh_post(url, body):
