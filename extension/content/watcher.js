@@ -83,7 +83,9 @@
     }
 
     read() {
-      return this.isField ? { text: this.editor.value, map: null } : I.textmap.extract(this.editor);
+      if (this.isField) return { text: this.editor.value, map: null };
+      const map = I.textmap.extract(this.editor);
+      return { text: map.text, map };
     }
 
     onEdit() {
@@ -203,6 +205,8 @@
       const level = this.level(findings);
       const state = !text.trim() ? "idle" : this.state;
       const signature = JSON.stringify([state, level, this.reason, findings.map((f) => [f.rule, f.start, f.end])]);
+      // No host in the page until there is something to show.
+      if (state === "idle" && !this.ui.host.isConnected) return;
       if (signature !== this.signature) {
         this.signature = signature;
         this.ui.update({ state, level, findings, reason: this.reason });

@@ -1,0 +1,221 @@
+"""Browser fixtures: Debian's Chromium with the unpacked extension, site replicas served at the
+real addresses through context.route, and helpers to configure the extension and read its UI.
+
+One browser context serves the whole session; each test opens its own pages.
+"""
+import json
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION = ROOT / "extension"
+SITES_DIR = Path(__file__).resolve().parent / "sites"
+
+# The replica of each site's composer, served at the site's real address.
+SITES = {
+    "x": "https://x.com/home",
+    "facebook": "https://www.facebook.com/",
+    "linkedin": "https://www.linkedin.com/feed/",
+    "bluesky": "https://bsky.app/",
+    "threads": "https://www.threads.com/",
+    "mastodon": "https://mastodon.social/home",
+    "reddit": "https://www.reddit.com/r/unitedkingdom/submit",
+    "generic": "https://x.com/messages",
+}
+EDITORS = {
+    "x": '[data-testid="tweetTextarea_0"]',
+    "facebook": "[data-lexical-editor]",
+    "linkedin": ".ql-editor",
+    "bluesky": ".ProseMirror",
+    "threads": "[data-lexical-editor]",
+    "mastodon": "textarea.autosuggest-textarea__textarea",
+    "reddit": 'shreddit-composer [role="textbox"]',
+    "generic": "#note",
+}
+# A strict policy like the real sites', so the extension's UI is proven to work under one.
+PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'"
+LOOPBACK = {"127.0.0.1", "localhost"}
+
+
+def _page_for(url):
+    parts = urlsplit(url)
+    for name, address in SITES.items():
+        site = urlsplit(address)
+        if parts.hostname == site.hostname and parts.path == site.path:
+            return SITES_DIR / f"{name}.html"
+    return None
+
+
+def _serve(route):
+    """Replica pages and assets for the sites; loopback passes; everything else is refused."""
+    url = route.request.url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        route.fallback()
+        return
+    if parts.hostname in LOOPBACK:
+        route.continue_()
+        return
+    if parts.path.startswith("/__replica__/"):
+        asset = SITES_DIR / parts.path.rsplit("/", 1)[-1]
+        if asset.is_file():
+            kind = "text/css" if asset.suffix == ".css" else "text/javascript"
+            route.fulfill(status=200, body=asset.read_bytes(), headers={"Content-Type": kind})
+            return
+    page = _page_for(url)
+    if page is not None:
+        route.fulfill(status=200, body=page.read_bytes(),
+                      headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": PAGE_CSP})
+        return
+    route.abort("blockedbyclient")
+
+
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is not installed (make chromium installs it)")
+        pytest.skip("chromium is not installed: run `make chromium`")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory):
+    """A persistent Chromium context with the unpacked extension loaded."""
+    executable = chromium_path()
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=executable,
+            ignore_default_args=["--disable-extensions"],
+            args=[
+                "--headless=new",
+                f"--disable-extensions-except={EXTENSION}",
+                f"--load-extension={EXTENSION}",
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+            viewport={"width": 1100, "height": 800},
+        )
+        context.route("**/*", _serve)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def _worker(context):
+    workers = [w for w in context.service_workers if w.url.startswith("chrome-extension://")]
+    return workers[0] if workers else context.wait_for_event("serviceworker")
+
+
+@pytest.fixture(scope="session")
+def extension_id(browser_context):
+    return urlsplit(_worker(browser_context).url).hostname
+
+
+class Extension:
+    """Drives the extension's background directly, as its own pages would."""
+
+    def __init__(self, context, ext_id):
+        self.context = context
+        self.id = ext_id
+
+    def url(self, path):
+        return f"chrome-extension://{self.id}/{path}"
+
+    def route(self, message):
+        """Sends a message through the background router, as the options page does."""
+        return _worker(self.context).evaluate(
+            "([m, url]) => Impartial.background.route(m, {url})", [message, self.url("options/options.html")])
+
+    def configure(self, **settings):
+        """Saves settings as the options page would (this also resets the service client's cache and back-off)."""
+        reply = self.route({"type": "save-settings", "settings": settings})
+        assert reply["saved"], reply
+        return reply["settings"]
+
+    def reset(self, service_url):
+        defaults = {"serviceUrl": service_url, "profile": "public-servant", "electionPeriod": False,
+                    "officialAccount": False, "preSendCheck": True,
+                    "sites": {name: True for name in SITES if name != "generic"}, "mastodonInstances": []}
+        self.configure(**defaults)
+        _worker(self.context).evaluate(
+            "async () => { Impartial.background.client.reset(); await chrome.storage.session.clear(); }")
+
+
+@pytest.fixture(scope="session")
+def test_service_url(request):
+    """The service the extension talks to: IMPARTIAL_TEST_SERVICE_URL if set (an already running
+    service, handy while developing), else the session's real gunicorn service."""
+    return os.environ.get("IMPARTIAL_TEST_SERVICE_URL") or request.getfixturevalue("service_url")
+
+
+@pytest.fixture(scope="session")
+def extension(browser_context, extension_id, test_service_url):
+    ext = Extension(browser_context, extension_id)
+    ext.reset(test_service_url)
+    return ext
+
+
+@pytest.fixture
+def ext(extension, test_service_url):
+    """The extension, reset to defaults pointing at the test service after each test."""
+    yield extension
+    extension.reset(test_service_url)
+
+
+class Site:
+    """One replica page: type into its editor, read the extension's warning host."""
+
+    def __init__(self, page, name):
+        self.page = page
+        self.name = name
+        self.editor = page.locator(EDITORS[name])
+        self.host = page.locator("impartial-warning")
+
+    def type(self, text, delay=0):
+        self.editor.click()
+        self.page.keyboard.type(text, delay=delay)
+
+    def settled(self, state="done"):
+        """Waits until the warning host reaches `state` and returns its contract attributes."""
+        self.page.wait_for_selector(f'impartial-warning[data-impartial-state="{state}"]', state="attached")
+        return self.attributes()
+
+    def attributes(self):
+        return self.host.evaluate(
+            "h => ({level: h.dataset.impartialLevel, findings: Number(h.dataset.impartialFindings),"
+            " state: h.dataset.impartialState})")
+
+    def replica(self):
+        return self.page.evaluate("() => Replica.check()")
+
+
+@pytest.fixture
+def open_site(ext):
+    pages = []
+
+    def open_(name):
+        page = ext.context.new_page()
+        pages.append(page)
+        page.goto(SITES[name])
+        page.wait_for_selector("html[data-replica-ready]", state="attached")
+        return Site(page, name)
+
+    yield open_
+    for page in pages:
+        page.close()
+
+
+def dump(value):
+    return json.dumps(value, indent=2, sort_keys=True)
