@@ -8,6 +8,7 @@ from flask import Flask, g, request
 from flask_cors import CORS
 
 from . import admin, api, errors, logs, metrics
+from .sentiment import sentence_sentiment
 from .store import RulesStore
 
 log = logging.getLogger("impartial.http")
@@ -51,6 +52,7 @@ def create_app(test_config=None):
     app.json.ensure_ascii = False
     logs.configure(app.config["LOG_LEVEL"])
 
+    sentence_sentiment("warm up")  # loads TextBlob's lexicon now, not in the first request
     store = RulesStore(app.config["RULES_DIR"], app.config["RUNTIME_DIR"], app.config["RULES_POLL_SECONDS"])
     app.extensions["impartial.store"] = store
     app.extensions["impartial.throttle"] = admin.Throttle()

@@ -6,7 +6,8 @@ like independent risks, score = 100 * (1 - prod(1 - w/100)), with all low
 findings together capped at 30, so neutral mentions never add up to a warning.
 Level follows the score: high from 70, medium from 40, low above 0.
 """
-from bisect import bisect_left, bisect_right
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import re2
@@ -22,7 +23,7 @@ THRESHOLDS = (("high", 70), ("medium", 40), ("low", 1))
 OPINION_CATEGORIES = frozenset({"politician_commentary", "party_political", "policy_opinion", "contentious_issue"})
 SENTIMENT_BOOST = 0.5
 
-_WORD = re2.compile(r"[\p{L}\p{N}_]+(?:'[\p{L}\p{N}]+)*")
+_GAP_WORD = re.compile(r"\w+(?:'\w+)*")
 _SENTENCE_END = re2.compile(r"(?:[.!?]+|\x{2026})[\"')\]]*(?:[ \t]+|$)|\n[ \t\n]*")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st sen rep gov hon rt no vs etc eg ie jr sr prof gen col lt capt sgt cllr mp".split())
@@ -74,8 +75,6 @@ class Text:
         self.ruleset = ruleset
         self.hits = frozenset(ruleset.matcher.Match(self.data) or ()) if self.data else frozenset()
         self._spans = {}
-        self._word_starts = None
-        self._word_ends = None
         self._sentences = None
         self._sentiment = {}
 
@@ -129,23 +128,14 @@ class Text:
         return terms is not None and any(atom in self.hits for atom in terms.atoms)
 
     # --- words and sentences -------------------------------------------------
-    def _words(self):
-        if self._word_starts is None:
-            starts, ends = [], []
-            for match in _WORD.finditer(self.data):
-                starts.append(match.start())
-                ends.append(match.end())
-            self._word_starts, self._word_ends = starts, ends
-        return self._word_starts, self._word_ends
-
     def words_between(self, first, second):
         """Whole words strictly between two spans (0 when they touch or overlap)."""
         if first[0] > second[0]:
             first, second = second, first
         if second[0] <= first[1]:
             return 0
-        starts, ends = self._words()
-        return max(0, bisect_right(ends, second[0]) - bisect_left(starts, first[1]))
+        # Spans end on word edges, so the gap holds whole words only: count just those.
+        return len(_GAP_WORD.findall(self.data[first[1]:second[0]].decode("utf-8", "replace")))
 
     def sentences(self):
         """Sentence boundaries as a sorted list of start byte offsets."""
@@ -431,10 +421,10 @@ def _nearest_cue(rule, subject, entity, cues):
             continue
         if rule.order == "entity-first" and cue[0] < entity[0]:
             continue
+        if rule.same_sentence and subject.sentence_index(cue[0]) != subject.sentence_index(entity[0]):
+            continue  # cheap, so before counting words
         distance = subject.words_between(entity, cue)
         if distance > rule.window:
-            continue
-        if rule.same_sentence and subject.sentence_index(cue[0]) != subject.sentence_index(entity[0]):
             continue
         if best_distance is None or distance < best_distance:
             best, best_distance = cue, distance

@@ -6,7 +6,10 @@ import tempfile
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8765')}"
 workers = int(os.environ.get("WORKERS") or min(8, multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# gthread keeps client connections alive (sync workers close each one), which the
+# extension's steady trickle of small requests and a proxy's pooled connections both want.
+worker_class = os.environ.get("WORKER_CLASS", "gthread")
+threads = int(os.environ.get("THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5

@@ -16,9 +16,15 @@ _FOLD = str.maketrans({
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+_FOLDABLE = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
+
+
 def normalise(text):
     """Return a copy of text fit for matching, the same length in UTF-16 units."""
-    folded = text.translate(_FOLD)
+    if text.isascii():
+        return text
+    # A regex finds the few characters to fold far faster than str.translate walks them all.
+    folded = _FOLDABLE.sub(lambda m: _FOLD[ord(m.group())], text)
     try:
         folded.encode("utf-8")
     except UnicodeEncodeError:
