@@ -101,3 +101,23 @@ def test_a_missing_directory_is_a_problem_not_a_crash(tmp_path):
     with pytest.raises(RulesError) as caught:
         load_documents(tmp_path / "nowhere")
     assert "does not exist" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(("files", "file", "rule", "reason"), HOSTILE)
+def test_reload_refuses_hostile_files_and_keeps_the_rules_in_force(tmp_path, files, file, rule, reason):
+    from service import create_app
+    from tests.conftest import ADMIN_TOKEN
+
+    root = minirules.write(tmp_path / "rules")
+    app = create_app({"TESTING": True, "RULES_DIR": str(root), "ADMIN_TOKEN": ADMIN_TOKEN,
+                      "RUNTIME_DIR": str(tmp_path / "runtime")})
+    client = app.test_client()
+    before = client.post("/v1/score", json={"text": "I will vote Labour"}).get_json()
+    minirules.write(root, files)
+    response = client.post("/admin/rules/reload", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_rules" and error["rules_version"] == before["rules_version"]
+    assert any(p["file"] == file and reason in p["message"] for p in error["problems"])
+    assert client.post("/v1/score", json={"text": "I will vote Labour"}).get_json() == before
+    app.extensions["impartial.store"].close()
