@@ -130,7 +130,10 @@ button.ignore, .actions button { font: inherit; border: 1px solid #d0d7de; backg
       this.view = { level: "none", state: "idle", findings: [], reason: null };
 
       const opts = { signal };
-      this.badge.addEventListener("click", () => (this.card.hidden ? this.openCard(null, this.badge.getBoundingClientRect(), true) : this.closeCard()), opts);
+      this.badge.addEventListener("click", () => {
+        if (!this.card.hidden && this.cardPinned) this.closeCard();
+        else this.openCard(null, this.badge.getBoundingClientRect(), true);
+      }, opts);
       this.badge.addEventListener("mouseenter", () => this.hoverOpen(null, () => this.badge.getBoundingClientRect()), opts);
       this.badge.addEventListener("mouseleave", () => this.hoverLeave(), opts);
       this.card.addEventListener("mouseenter", () => clearTimeout(this.hideTimer), opts);

@@ -118,6 +118,9 @@
     async check() {
       if (!this.alive) return;
       clearTimeout(this.retryTimer);
+      // Counts pauses handled, sent or not, so tests can wait for one without sleeping.
+      this.checks = (this.checks || 0) + 1;
+      this.ui.host.dataset.impartialChecks = String(this.checks);
       const { text } = this.read();
       if (this.isField) this.lastValue = text;
       if (!text.trim()) {

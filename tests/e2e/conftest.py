@@ -219,3 +219,4 @@ def open_site(ext):
 
 def dump(value):
     return json.dumps(value, indent=2, sort_keys=True)
+

@@ -1,6 +1,8 @@
 """Inline warnings on replicas of each site's composer, typed by keyboard."""
 import pytest
 
+from .helpers import save_doc_screenshot
+
 pytestmark = pytest.mark.browser
 
 RISKY = "Vote Labour on Thursday!"
@@ -20,3 +22,101 @@ def test_risky_draft_gets_an_inline_warning_and_the_editor_is_untouched(open_sit
     assert marks >= 1
     assert replica["foreign"] == []
     assert replica["editors"][0] == {"matches": True, "text": RISKY}
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_benign_draft_gets_no_warning(open_site, name):
+    site = open_site(name)
+    site.type(BENIGN)
+    assert site.settled() == {"level": "none", "findings": 0, "state": "done"}
+    assert site.host.locator(".mark").count() == 0
+    assert site.replica()["foreign"] == []
+
+
+MARK_VS_TEXT = """([editorSel, needle]) => {
+  const editor = document.querySelector(editorSel);
+  const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const i = n.data.indexOf(needle);
+    if (i < 0) continue;
+    const range = document.createRange();
+    range.setStart(n, i);
+    range.setEnd(n, i + needle.length);
+    const text = range.getBoundingClientRect();
+    const markEl = document.querySelector("impartial-warning").shadowRoot.querySelector(".mark");
+    if (!markEl) return null;
+    const mark = markEl.getBoundingClientRect();
+    return {text: [text.left, text.top, text.width, text.height].map(Math.round),
+            mark: [mark.left, mark.top, mark.width, mark.height].map(Math.round)};
+  }
+  return null;
+}"""
+
+
+def test_underline_sits_on_the_text_after_emoji_and_lines_and_follows_scrolling(open_site):
+    site = open_site("x")
+    site.type("\U0001F5F3\ufe0f Big day for #democracy\n")
+    site.type("Please Vote Labour on Thursday")
+    assert site.settled()["level"] == "high"
+    editor = '[data-testid="tweetTextarea_0"]'
+    at_rest = site.page.evaluate(MARK_VS_TEXT, [editor, "Vote Labour"])
+    assert at_rest["mark"] == at_rest["text"]
+    site.page.mouse.wheel(0, 40)
+    site.page.wait_for_function(
+        "(args) => { const r = (%s)(args); return r !== null && r.text[1] < %d && r.mark[1] === r.text[1]; }" % (MARK_VS_TEXT, at_rest["text"][1]),
+        arg=[editor, "Vote Labour"])
+    assert site.replica()["foreign"] == []
+
+
+def test_card_lists_findings_and_ignore_lasts_for_the_session(open_site, tmp_path):
+    site = open_site("x")
+    site.type(RISKY)
+    site.settled()
+    # Hovering the underlined words opens the card.
+    mark = site.host.locator(".mark").first.bounding_box()
+    site.page.mouse.move(mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] / 2)
+    card = site.host.locator(".card")
+    card.wait_for(state="visible")
+    item = card.locator("li.item").first
+    assert item.get_attribute("data-rule") == "party.vote-for"
+    assert item.locator(".match").text_content() == "Vote Labour"
+    assert "vote" in item.locator(".msg").text_content().lower()
+    assert item.locator(".sugg").text_content().startswith("Try: ")
+    assert item.locator("a.guide").get_attribute("href").startswith("https://")
+    assert item.locator("a.guide").get_attribute("rel") == "noopener noreferrer"
+    site.page.screenshot(path=str(tmp_path / "inline-card.png"))
+    save_doc_screenshot(site.page, "inline-card.png")
+    # The badge has an accessible name and a live word, not colour alone.
+    badge = site.host.locator(".badge")
+    assert badge.get_attribute("aria-label").startswith("Impartial: high risk, 1 finding")
+    assert badge.locator("[aria-live=polite]").text_content() == "High"
+
+    item.locator("button.ignore").click()
+    site.page.wait_for_selector('impartial-warning[data-impartial-findings="0"]', state="attached")
+    assert site.attributes() == {"level": "none", "findings": 0, "state": "done"}
+    assert site.host.locator(".mark").count() == 0
+
+    again = open_site("facebook")
+    again.type(RISKY)
+    assert again.settled() == {"level": "none", "findings": 0, "state": "done"}
+
+
+def test_clicking_the_badge_opens_the_card(open_site):
+    site = open_site("linkedin")
+    site.type(RISKY)
+    site.settled()
+    site.host.locator(".badge").click()
+    site.page.wait_for_selector('impartial-warning[data-impartial-card="open"]', state="attached")
+    assert site.host.locator(".card li.item").count() == 1
+    assert site.host.locator(".badge").get_attribute("aria-expanded") == "true"
+    site.page.keyboard.press("Escape")
+    site.page.wait_for_selector("impartial-warning:not([data-impartial-card])", state="attached")
+
+
+def test_generic_fallback_watches_an_editor_no_adapter_knows(open_site):
+    site = open_site("generic")
+    site.type(RISKY)
+    attrs = site.settled()
+    assert attrs["level"] in ("medium", "high")
+    assert site.replica()["foreign"] == []
+    assert site.host.get_attribute("data-impartial-site") == "x"
