@@ -1,8 +1,11 @@
 """Admin API: reload the rules, behind a bearer token."""
+import fcntl
+import hashlib
 import hmac
 import logging
-import threading
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Blueprint, current_app, request
 
@@ -18,32 +21,44 @@ FAILURE_WINDOW = 60.0
 
 
 class Throttle:
-    """Counts bad tokens per client; past the allowance, answers 429 until the window passes."""
+    """Counts bad tokens per client across every worker of a server; past the allowance, 429.
 
-    def __init__(self, allowed=FAILURES_ALLOWED, window=FAILURE_WINDOW, clock=time.monotonic):
+    Failures live in small files in the server's runtime directory, locked while
+    read and written, so the allowance holds however many workers answer.
+    """
+
+    def __init__(self, directory, allowed=FAILURES_ALLOWED, window=FAILURE_WINDOW, clock=time.time):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
         self.allowed, self.window, self.clock = allowed, window, clock
-        self._failures = {}
-        self._lock = threading.Lock()
 
     def retry_after(self, client):
         """Seconds until this client may try again, or 0."""
-        with self._lock:
-            recent = self._recent(client)
+        with self._failures(client) as recent:
             if len(recent) < self.allowed:
                 return 0
             return max(1, int(recent[0] + self.window - self.clock()) + 1)
 
     def failed(self, client):
         """Record one bad token from a client."""
-        with self._lock:
-            self._failures[client] = self._recent(client) + [self.clock()]
+        with self._failures(client) as recent:
+            recent.append(self.clock())
 
-    def _recent(self, client):
-        now = self.clock()
-        recent = [t for t in self._failures.pop(client, ()) if now - t < self.window]
-        if recent:
-            self._failures[client] = recent
-        return recent
+    @contextmanager
+    def _failures(self, client):
+        name = hashlib.sha256(client.encode("utf-8")).hexdigest()[:24]
+        with open(self.directory / name, "a+", encoding="ascii") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                handle.seek(0)
+                now = self.clock()
+                recent = [float(t) for t in handle.read().split() if now - float(t) < self.window]
+                yield recent
+                handle.seek(0)
+                handle.truncate()
+                handle.write(" ".join(repr(t) for t in recent[-self.allowed * 2:]))
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @bp.before_request

@@ -55,7 +55,7 @@ def create_app(test_config=None):
     sentence_sentiment("warm up")  # loads TextBlob's lexicon now, not in the first request
     store = RulesStore(app.config["RULES_DIR"], app.config["RUNTIME_DIR"], app.config["RULES_POLL_SECONDS"])
     app.extensions["impartial.store"] = store
-    app.extensions["impartial.throttle"] = admin.Throttle()
+    app.extensions["impartial.throttle"] = admin.Throttle(store.runtime / "throttle")
 
     CORS(app, resources={r"/v1/*": {}, r"/healthz": {}}, origins=_origin_patterns(app.config["ALLOWED_ORIGINS"]),
          methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"], max_age=600)

@@ -148,3 +148,13 @@ def test_metrics_merge_every_worker(service_url):
     line = next(l for l in text.splitlines()
                 if l.startswith('impartial_requests_total{endpoint="/v1/score",method="POST",status="200"}'))
     assert float(line.split()[-1]) >= 20
+
+
+def test_bad_tokens_are_throttled_across_every_worker(tmp_path, start_service):
+    service = start_service(rules_dir=minirules.write(tmp_path / "rules"), workers=3)
+    statuses = [requests.post(service.url + "/admin/rules/reload", headers={"Authorization": "Bearer nope",
+                                                                            "Connection": "close"}, timeout=5).status_code
+                for _ in range(8)]
+    assert statuses == [401] * 5 + [429] * 3
+    response = requests.post(service.url + "/admin/rules/reload", headers=AUTH, timeout=5)
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
