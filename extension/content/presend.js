@@ -32,11 +32,12 @@
     function onClick(event) {
       if (!event.isTrusted || !ctx.preSendCheck) return;
       const path = event.composedPath();
+      // A form may hold several watched editors (Reddit's title and body): ask about any of them.
       for (const watcher of ctx.watchers.values()) {
         const button = watcher.submitIn(path);
         if (!button) continue;
         const need = watcher.needsConfirmation();
-        if (!need) return;
+        if (!need) continue;
         stop(event);
         guard(watcher, need, () => button.click(), button.getBoundingClientRect());
         return;
