@@ -76,7 +76,13 @@
     if (session && ctx.site !== state.site) stop();
     ctx.site = state.site;
     if (!session) start();
-    else for (const w of ctx.watchers.values()) w.scheduleFrame();
+    else {
+      for (const w of ctx.watchers.values()) {
+        // Settings changed (perhaps the service URL): an editor waiting to retry tries now.
+        if (w.state === "offline") w.check();
+        w.scheduleFrame();
+      }
+    }
   }
 
   function stop() {

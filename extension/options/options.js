@@ -75,11 +75,15 @@
     }
   }
 
-  /** Host permissions a change needs: an https service and extra Mastodon instances. */
+  /**
+   * Host permissions a change needs: an https service and extra Mastodon instances.
+   * Values set by policy are the administrator's to grant (ExtensionSettings), not the user's.
+   */
   function originsNeeded(change) {
     const origins = [];
     const url = S.normalizeServiceUrl(change.serviceUrl);
-    if (url.ok && url.url.startsWith("https:")) origins.push(`${new URL(url.url).origin}/*`);
+    if (url.ok && url.url.startsWith("https:") && !locked.includes("serviceUrl")) origins.push(`${new URL(url.url).origin}/*`);
+    if (locked.includes("mastodonInstances")) return origins;
     for (const item of change.mastodonInstances) {
       const host = S.normalizeInstance(item);
       if (host) origins.push(`https://${host}/*`);

@@ -160,6 +160,19 @@ def test_service_url(request):
     return os.environ.get("IMPARTIAL_TEST_SERVICE_URL") or request.getfixturevalue("service_url")
 
 
+@pytest.fixture
+def start_test_service(start_service):
+    """start_service over IMPARTIAL_TEST_RULES_DIR if set (a known-good rules snapshot while developing)."""
+    rules = os.environ.get("IMPARTIAL_TEST_RULES_DIR")
+
+    def start(**kwargs):
+        if rules:
+            kwargs.setdefault("rules_dir", Path(rules))
+        return start_service(**kwargs)
+
+    return start
+
+
 @pytest.fixture(scope="session")
 def extension(browser_context, extension_id, test_service_url):
     ext = Extension(browser_context, extension_id)
