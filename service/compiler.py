@@ -99,6 +99,7 @@ class Rule:
     subjectivity_at_least: float = 0.0
     when: dict = field(default_factory=dict)
     with_categories: frozenset = frozenset()
+    extend: str = "match"
 
     @property
     def trigger(self):
@@ -208,6 +209,7 @@ def _compile_rule(table, spec, pack, guidance):
         message=spec["message"].strip(), suggestion=spec["suggestion"], guidance=dict(guidance[spec["guidance"]]),
         pack=pack, source=spec, when=dict(spec.get("when", {})),
         with_categories=frozenset(spec.get("with_categories", ())),
+        extend=spec.get("extend", "match"),
     )
     if "terms" in spec:
         compiled.terms = table.terms(spec["terms"])

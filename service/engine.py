@@ -368,6 +368,19 @@ def _drop_contained(best):
 
 def evaluate_rule(rule, subject):
     """Yield (start, end, sentence index or None) byte spans where a rule fires in a text."""
+    spans = _rule_spans(rule, subject)
+    if rule.extend != "sentence":
+        yield from spans
+        return
+    # extend: sentence widens a finding to the whole sentence(s) it stands in, so the
+    # highlight covers the opinion, not just the two words that gave it away.
+    for start, end, sentence in spans:
+        first_start = subject.sentence_span(subject.sentence_index(start))[0]
+        last_end = subject.sentence_span(subject.sentence_index(max(start, end - 1)))[1]
+        yield min(start, first_start), max(end, last_end), sentence
+
+
+def _rule_spans(rule, subject):
     if not subject.present(rule.trigger):
         return
     exceptions = subject.spans(rule.exceptions) if subject.present(rule.exceptions) else []
