@@ -57,7 +57,7 @@ p { margin: 4px 0; }
 .sugg { color: #1e6b34; }
 a { color: #0969da; }
 .row { display: flex; gap: 8px; align-items: center; justify-content: space-between; margin-top: 4px; }
-button.ignore, .actions button { font: inherit; border: 1px solid #d0d7de; background: #f6f8fa; color: #1f2328;
+button.ignore, .actions button { font: inherit; white-space: nowrap; flex: none; border: 1px solid #d0d7de; background: #f6f8fa; color: #1f2328;
   border-radius: 6px; padding: 2px 10px; cursor: pointer; }
 .actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 8px; }
 .actions .post { background: #fff; }

@@ -85,7 +85,7 @@ def test_card_lists_findings_and_ignore_lasts_for_the_session(open_site, tmp_pat
     assert item.locator("a.guide").get_attribute("href").startswith("https://")
     assert item.locator("a.guide").get_attribute("rel") == "noopener noreferrer"
     site.page.screenshot(path=str(tmp_path / "inline-card.png"))
-    save_doc_screenshot(site.page, "inline-card.png")
+    save_doc_screenshot(site.page, "inline-card.png", clip={"x": 230, "y": 20, "width": 640, "height": 330})
     # The badge has an accessible name and a live word, not colour alone.
     badge = site.host.locator(".badge")
     assert badge.get_attribute("aria-label").startswith("Impartial: high risk, 1 finding")

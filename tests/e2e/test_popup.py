@@ -31,7 +31,7 @@ def test_popup_checks_pasted_text_and_highlights_the_spans(popup, test_service_u
     assert popup.locator("#service").get_attribute("data-state") == "reachable"
     assert popup.locator("#service-text").text_content() == f"Service reachable \u00b7 rules {rules_version}"
 
-    text = "\U0001F5F3\ufe0f Big day tomorrow.\nVote Labour on Thursday!"
+    text = "Big day tomorrow.\nVote Labour on Thursday!"
     assert check(popup, text) == {"level": "high", "findings": 1}
     assert popup.locator("#level").text_content() == "High risk"
     assert popup.locator("#score").text_content().startswith("Score ")
@@ -53,3 +53,10 @@ def test_popup_checks_with_ctrl_enter(popup):
     popup.fill("#draft", "Vote Labour on Thursday!")
     popup.press("#draft", "Control+Enter")
     popup.wait_for_selector('#result[data-impartial-level="high"]', state="attached")
+
+
+def test_popup_offsets_stay_right_after_emoji(popup):
+    text = "\U0001F5F3\ufe0f\U0001F1EC\U0001F1E7 Big day.\nVote Labour on Thursday!"
+    assert check(popup, text) == {"level": "high", "findings": 1}
+    assert popup.locator("#highlighted mark").all_text_contents() == ["Vote Labour"]
+    assert popup.locator("#highlighted").text_content() == text
