@@ -141,9 +141,13 @@
       }
     }
 
+    // At most one scan per half second, and in idle time, so a busy page never delays typing.
     function scheduleScan() {
       if (scanTimer !== null) return;
-      scanTimer = setTimeout(scan, 250);
+      scanTimer = setTimeout(() => {
+        if (typeof requestIdleCallback === "function") requestIdleCallback(scan, { timeout: 1000 });
+        else scan();
+      }, 500);
     }
 
     const observer = new MutationObserver((records) => {

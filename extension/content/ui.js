@@ -73,6 +73,8 @@ button.ignore, .actions button { font: inherit; white-space: nowrap; flex: none;
         sheet.replaceSync(CSS);
       }
       shadow.adoptedStyleSheets = [sheet];
+      // Firefox content scripts may not adopt a sheet made in their own compartment.
+      if (shadow.adoptedStyleSheets.length !== 1) throw new Error("stylesheet not adopted");
     } catch (_) {
       const style = document.createElement("style");
       style.textContent = CSS;

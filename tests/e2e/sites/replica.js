@@ -27,12 +27,15 @@
   }
 
   /** Runs one of the replica's own DOM writes without logging it. */
+  let depth = 0;
   function write(fn) {
-    foreign.push(...observer.takeRecords().map(describe));
+    if (depth === 0) foreign.push(...observer.takeRecords().map(describe));
+    depth += 1;
     try {
       return fn();
     } finally {
-      observer.takeRecords();
+      depth -= 1;
+      if (depth === 0) observer.takeRecords();
     }
   }
 
@@ -139,6 +142,10 @@
     render();
     return {
       text: () => model.paras.join("\n"),
+      setText(text) {
+        model.paras = text.split("\n");
+        render();
+      },
       clear() {
         model.paras = [""];
         render();

@@ -14,9 +14,26 @@
   }
 
   switch (site) {
-    case "x":
+    case "x": {
       rich('[data-testid="tweetTextarea_0"]', "draft", '[data-testid="tweetButtonInline"]', { placeholder: $(".public-DraftEditorPlaceholder-root") });
+      // The compose dialog X adds to the page later (a quote or the side-nav Post button).
+      window.openComposeDialog = (draft) => R.write(() => {
+        const editor = R.h("div", {
+          class: "notranslate public-DraftEditor-content", contenteditable: "true", role: "textbox", spellcheck: "true",
+          tabindex: "0", "aria-multiline": "true", "aria-label": "Post text", "data-testid": "tweetTextarea_0",
+        });
+        const button = R.h("button", { type: "button", role: "button", class: "post-button", "data-testid": "tweetButton" }, "Post");
+        const dialog = R.h("div", { role: "dialog", "aria-modal": "true", "aria-labelledby": "modal-header", class: "page composer" },
+          R.h("div", { class: "DraftEditor-root" }, R.h("div", { class: "DraftEditor-editorContainer" }, editor)),
+          R.h("div", { class: "bar" }, button));
+        $("#layers").append(dialog);
+        let submit = () => {};
+        const api = R.richEditor(editor, "draft", () => submit());
+        submit = R.compose(editor, api, button);
+        if (draft) api.setText(draft);
+      });
       break;
+    }
     case "facebook":
       rich("[data-lexical-editor]", "lexical", '[aria-label="Post"][role="button"]');
       break;
