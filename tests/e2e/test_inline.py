@@ -15,11 +15,16 @@ def test_risky_draft_gets_an_inline_warning_and_the_editor_is_untouched(open_sit
     site = open_site(name)
     site.type(RISKY)
     attrs = site.settled()
-    marks = site.host.locator(".mark").count()
+    marks = [m.bounding_box() for m in site.host.locator(".mark").all()]
+    box = site.editor.bounding_box()
     replica = site.replica()
     assert attrs["level"] in ("medium", "high")
     assert attrs["findings"] >= 1
-    assert marks >= 1
+    assert len(marks) >= 1
+    # Underlines sit on the editor's first line of text, inside its box.
+    for m in marks:
+        assert box["x"] <= m["x"] and m["x"] + m["width"] <= box["x"] + box["width"] + 1
+        assert box["y"] <= m["y"] and m["y"] + m["height"] <= box["y"] + 60
     assert replica["foreign"] == []
     assert replica["editors"][0] == {"matches": True, "text": RISKY}
 
@@ -65,6 +70,13 @@ def test_underline_sits_on_the_text_after_emoji_and_lines_and_follows_scrolling(
     site.page.wait_for_function(
         "(args) => { const r = (%s)(args); return r !== null && r.text[1] < %d && Math.abs(r.mark[1] - r.text[1]) <= 1; }" % (MARK_VS_TEXT, at_rest["text"][1]),
         arg=[editor, "Vote Labour"])
+    # Narrowing the window moves the text; the underline follows.
+    site.page.set_viewport_size({"width": 420, "height": 800})
+    site.page.wait_for_function(
+        "(args) => { const r = (%s)(args); return r !== null && r.text[0] < %d && Math.abs(r.mark[0] - r.text[0]) <= 1"
+        " && Math.abs(r.mark[1] - r.text[1]) <= 1; }" % (MARK_VS_TEXT, at_rest["text"][0]),
+        arg=[editor, "Vote Labour"])
+    site.page.set_viewport_size({"width": 1100, "height": 800})
     assert site.replica()["foreign"] == []
 
 
