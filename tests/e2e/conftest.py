@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,6 +186,20 @@ def ext(extension, test_service_url):
     """The extension, reset to defaults pointing at the test service after each test."""
     yield extension
     extension.reset(test_service_url)
+
+
+@pytest.fixture(scope="session")
+def expected(test_service_url):
+    """The service's own answer for a draft, so tests follow the rules as they evolve."""
+
+    def score(text, site=None):
+        context = {"election_period": False, "account": "personal"}
+        if site:
+            context["site"] = urlsplit(SITES[site]).hostname.removeprefix("www.")
+        body = {"text": text, "profile": "public-servant", "context": context}
+        return requests.post(f"{test_service_url}/v1/score", json=body, timeout=10).json()
+
+    return score
 
 
 class Site:
