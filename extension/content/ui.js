@@ -16,7 +16,7 @@
     medium: "medium risk",
     high: "high risk",
   };
-  const OFFLINE_WORDS = { timeout: "Slow", unreachable: "Offline" };
+  const OFFLINE_WORDS = { timeout: "Slow", unreachable: "Offline", refused: "Unchecked" };
 
   const CSS = `
 :host { all: initial; }
@@ -172,7 +172,9 @@ button.ignore, .actions button { font: inherit; white-space: nowrap; flex: none;
       this.glyph.textContent = GLYPHS[badgeLevel];
       const word = offline ? OFFLINE_WORDS[reason] || "Offline" : WORDS[badgeLevel];
       if (this.word.textContent !== word) this.word.textContent = word;
-      const label = offline
+      const label = offline && reason === "refused"
+        ? "Impartial: the service could not check this draft (it may be too long)"
+        : offline
         ? "Impartial: the checking service is unavailable; typing is not affected and checks will retry"
         : `Impartial: ${DESCRIPTIONS[shownLevel] || shownLevel}, ${findings.length} finding${findings.length === 1 ? "" : "s"}. Show details`;
       this.badge.setAttribute("aria-label", label);
@@ -246,9 +248,11 @@ button.ignore, .actions button { font: inherit; white-space: nowrap; flex: none;
       const body = [];
       if (state === "offline") {
         title.textContent = "Impartial cannot check right now";
-        body.push(el("p", { class: "note" }, reason === "timeout"
-          ? "The checking service is slow to answer. Your typing is not affected; Impartial will retry."
-          : "The checking service is not reachable. Your typing is not affected; Impartial will retry."));
+        const notes = {
+          timeout: "The checking service is slow to answer. Your typing is not affected; Impartial will retry.",
+          refused: "The checking service could not check this draft (it may be too long). Shorten it to check again.",
+        };
+        body.push(el("p", { class: "note" }, notes[reason] || "The checking service is not reachable. Your typing is not affected; Impartial will retry."));
       } else if (!findings.length) {
         title.textContent = "No impartiality issues found";
         body.push(el("p", { class: "note" }, "Impartial found nothing in this draft that risks your political impartiality."));

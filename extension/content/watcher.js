@@ -47,26 +47,40 @@
       editor.addEventListener("mousemove", (e) => this.onPointer(e, false), passive);
       editor.addEventListener("click", (e) => this.onPointer(e, true), passive);
       editor.addEventListener("mouseleave", () => this.ui.hoverLeave(), passive);
-      addEventListener("scroll", () => this.scheduleFrame(), { passive: true, capture: true, signal });
-      addEventListener("resize", () => this.scheduleFrame(), passive);
       if (!this.isField) {
         // Rich editors may change their text without an input event (paste handling, undo, collaboration).
         const mo = new MutationObserver(onEdit);
         mo.observe(editor, { childList: true, subtree: true, characterData: true });
         signal.addEventListener("abort", () => mo.disconnect());
       }
-      const ro = new ResizeObserver(() => this.scheduleFrame());
-      ro.observe(editor);
-      const poll = setInterval(() => this.poll(), POLL_MS);
       signal.addEventListener("abort", () => {
-        ro.disconnect();
-        clearInterval(poll);
         clearTimeout(this.retryTimer);
         cancelAnimationFrame(this.frame);
         this.debouncer.cancel();
         this.ui.destroy();
       });
+      this.active = false;
       if (this.read().text.trim()) this.onEdit();
+    }
+
+    /**
+     * Follows geometry (scroll, resize, layout) only once the editor is used: a feed can hold
+     * dozens of empty comment editors, and those cost nothing but a few idle listeners.
+     */
+    activate() {
+      if (this.active || !this.alive) return;
+      this.active = true;
+      const { signal } = this.controller;
+      const passive = { passive: true, signal };
+      addEventListener("scroll", () => this.scheduleFrame(), { passive: true, capture: true, signal });
+      addEventListener("resize", () => this.scheduleFrame(), passive);
+      const ro = new ResizeObserver(() => this.scheduleFrame());
+      ro.observe(this.editor);
+      const poll = setInterval(() => this.poll(), POLL_MS);
+      signal.addEventListener("abort", () => {
+        ro.disconnect();
+        clearInterval(poll);
+      });
     }
 
     destroy() {
@@ -80,6 +94,7 @@
     touch() {
       this.lastActive = performance.now();
       this.ctx.lastActive = this;
+      this.activate();
     }
 
     read() {
@@ -162,7 +177,7 @@
         case STATUS.OFFLINE:
         case STATUS.REFUSED:
           this.state = "offline";
-          this.reason = reply.reason || (reply.error && reply.error.code) || "unreachable";
+          this.reason = reply.status === STATUS.REFUSED ? "refused" : reply.reason || "unreachable";
           if (reply.status === STATUS.OFFLINE) {
             this.retryTimer = setTimeout(() => this.check(), Math.max(1000, reply.retryIn || 0));
           }
