@@ -7,7 +7,7 @@ findings together capped at 30, so neutral mentions never add up to a warning.
 Level follows the score: high from 70, medium from 40, low above 0.
 """
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import re2
@@ -23,7 +23,11 @@ THRESHOLDS = (("high", 70), ("medium", 40), ("low", 1))
 OPINION_CATEGORIES = frozenset({"politician_commentary", "party_political", "policy_opinion", "contentious_issue"})
 SENTIMENT_BOOST = 0.5
 
-_GAP_WORD = re.compile(r"\w+(?:'\w+)*")
+# Words for distances, on UTF-8 bytes: ASCII letters and digits, and letters of other
+# scripts (2-byte sequences from U+00C0, 3-byte ones outside the symbols block U+2000-U+2FFF);
+# emoji and other astral symbols are not words.
+_WORD_CHAR = rb"(?:[A-Za-z0-9_]|[\xc3-\xdf][\x80-\xbf]|[\xe0\xe1\xe3-\xef][\x80-\xbf][\x80-\xbf])"
+_WORD_BYTES = re.compile(_WORD_CHAR + rb"+(?:'" + _WORD_CHAR + rb"+)*")
 _SENTENCE_END = re2.compile(r"(?:[.!?]+|\x{2026})[\"')\]]*(?:[ \t]+|$)|\n[ \t\n]*")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st sen rep gov hon rt no vs etc eg ie jr sr prof gen col lt capt sgt cllr mp".split())
@@ -75,6 +79,8 @@ class Text:
         self.ruleset = ruleset
         self.hits = frozenset(ruleset.matcher.Match(self.data) or ()) if self.data else frozenset()
         self._spans = {}
+        self._word_starts = None
+        self._word_ends = None
         self._sentences = None
         self._sentiment = {}
 
@@ -128,14 +134,25 @@ class Text:
         return terms is not None and any(atom in self.hits for atom in terms.atoms)
 
     # --- words and sentences -------------------------------------------------
+    def _word_index(self):
+        if self._word_starts is None:
+            spans = [m.span() for m in _WORD_BYTES.finditer(self.data)]
+            self._word_starts = [start for start, _ in spans]
+            self._word_ends = [end for _, end in spans]
+        return self._word_starts, self._word_ends
+
+    def word_range(self, span):
+        """(first, past-last) indexes of the words inside a span."""
+        starts, ends = self._word_index()
+        return bisect_left(starts, span[0]), bisect_right(ends, span[1])
+
     def words_between(self, first, second):
         """Whole words strictly between two spans (0 when they touch or overlap)."""
         if first[0] > second[0]:
             first, second = second, first
         if second[0] <= first[1]:
             return 0
-        # Spans end on word edges, so the gap holds whole words only: count just those.
-        return len(_GAP_WORD.findall(self.data[first[1]:second[0]].decode("utf-8", "replace")))
+        return max(0, self.word_range(second)[0] - self.word_range(first)[1])
 
     def sentences(self):
         """Sentence boundaries as a sorted list of start byte offsets."""
@@ -350,20 +367,23 @@ class RuleSet:
 
 def _drop_contained(best):
     """Drop a finding inside a stronger (or as strong and longer) one of the same category."""
-    by_category = {}
-    for key, value in best.items():
-        by_category.setdefault(key[2], []).append((key, value[0][0]))
     kept = {}
-    for key, value in best.items():
+    order = sorted(best, key=lambda key: (key[2], key[0], -key[1]))
+    furthest = {}  # (category, strength) -> furthest end among findings starting at or before this one
+    for key in order:
         start, end, category = key
-        strength = value[0][0]
-        inside = any(
-            other != key and other[0] <= start and end <= other[1]
-            and (other_strength > strength or (other_strength == strength and other[1] - other[0] > end - start))
-            for other, other_strength in by_category[category])
+        strength = best[key][0][0]
+        inside = any(furthest.get((category, level), -1) >= end for level in range(strength, len(SEVERITIES)))
         if not inside:
-            kept[key] = value
+            kept[key] = best[key]
+        furthest[(category, strength)] = max(furthest.get((category, strength), -1), end)
     return kept
+
+
+def _overlaps_any(span, starts, ends):
+    """Whether span overlaps any span of a list whose starts and ends both ascend (as Text.spans gives)."""
+    index = bisect_right(ends, span[0])  # the first that ends after span starts
+    return index < len(starts) and starts[index] < span[1]
 
 
 def evaluate_rule(rule, subject):
@@ -384,14 +404,19 @@ def _rule_spans(rule, subject):
     if not subject.present(rule.trigger):
         return
     exceptions = subject.spans(rule.exceptions) if subject.present(rule.exceptions) else []
-    near = subject.spans(rule.unless_near) if subject.present(rule.unless_near) else []
+    exception_starts = [start for start, _ in exceptions]
+    exception_ends = [end for _, end in exceptions]
+    near_by_sentence = {}
+    if subject.present(rule.unless_near):
+        for span in subject.spans(rule.unless_near):
+            near_by_sentence.setdefault(subject.sentence_index(span[0]), []).append(span)
 
     def allowed(span):
-        if any(s < span[1] and span[0] < e for s, e in exceptions):
+        if exceptions and _overlaps_any(span, exception_starts, exception_ends):
             return False
         # Only within the span's own sentence: a later sentence never cancels an earlier finding.
-        return not any(subject.words_between(span, other) <= rule.unless_window
-                       and subject.sentence_index(other[0]) == subject.sentence_index(span[0]) for other in near)
+        nearby = near_by_sentence.get(subject.sentence_index(span[0])) if near_by_sentence else None
+        return not nearby or not any(subject.words_between(span, other) <= rule.unless_window for other in nearby)
 
     if rule.type in ("phrase", "pattern"):
         for span in subject.spans(rule.terms):
@@ -401,10 +426,20 @@ def _rule_spans(rule, subject):
         if not subject.present(rule.cue):
             return
         cues = [span for span in subject.spans(rule.cue) if allowed(span)]
+        if not cues:
+            return
+        ranges = [subject.word_range(cue) for cue in cues]
+        by_word = sorted(range(len(cues)), key=lambda i: ranges[i][0])
+        first_words = [ranges[i][0] for i in by_word]
+        longest = max(last - first for first, last in ranges)
         for entity in subject.spans(rule.entity):
             if not allowed(entity):
                 continue
-            pair = _nearest_cue(rule, subject, entity, cues)
+            # Only cues whose words can lie within the window are compared.
+            first, last = subject.word_range(entity)
+            lo = bisect_left(first_words, first - rule.window - longest)
+            hi = bisect_right(first_words, last + rule.window)
+            pair = _nearest_cue(rule, subject, entity, [cues[by_word[i]] for i in range(lo, hi)])
             if pair is not None:
                 yield min(entity[0], pair[0]), max(entity[1], pair[1]), None
     elif rule.type == "sentiment":

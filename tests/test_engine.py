@@ -123,3 +123,32 @@ def test_empty_and_whitespace_text(rs):
     for text in ("", "   ", "\n\n"):
         result = rs.score(text)
         assert (result["score"], result["findings"]) == (0, [])
+
+
+def test_word_distance_skips_emoji_and_counts_accented_words(rs):
+    from service.engine import Text
+
+    subject = Text(rs, "vote 😀 🇬🇧 for Sinn Féin")
+    data = subject.data
+    vote = (0, 4)
+    party = (data.index("Sinn".encode()), len(data))
+    assert subject.words_between(vote, party) == 1  # "for"; the emoji are not words
+    assert subject.words_between(party, vote) == 1
+    assert subject.words_between(vote, vote) == 0
+
+
+def test_overlap_lookup_agrees_with_brute_force():
+    import itertools
+
+    from service.engine import _overlaps_any
+
+    spans = [(0, 3), (5, 9), (12, 13), (20, 30)]
+    starts, ends = [s for s, _ in spans], [e for _, e in spans]
+    for a, b in itertools.combinations(range(32), 2):
+        brute = any(s < b and a < e for s, e in spans)
+        assert _overlaps_any((a, b), starts, ends) == brute, (a, b)
+
+
+def test_long_texts_find_every_repeated_finding(rs):
+    text = "I will vote Labour. Nice day. " * 400
+    assert [f["rule"] for f in rs.score(text)["findings"]].count("main.vote") == 400
