@@ -93,7 +93,7 @@
   }
 
   function ours(node) {
-    for (let n = node; n; n = n.parentNode || n.host || null) {
+    for (let n = node; n; n = n.parentNode || (n instanceof ShadowRoot ? n.host : null)) {
       if (n.nodeName === HOST_TAG) return true;
     }
     return false;
