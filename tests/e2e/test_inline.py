@@ -120,16 +120,24 @@ def test_card_lists_findings_and_ignore_lasts_for_the_session(open_site, expecte
     assert again.settled() == {"level": "none", "findings": 0, "state": "done"}
 
 
-def test_clicking_the_badge_opens_the_card(open_site):
+def test_clicking_an_underline_or_the_badge_opens_the_card(open_site):
     site = open_site("linkedin")
     site.type(RISKY)
-    site.settled()
+    findings = site.settled()["findings"]
+    mark = site.host.locator(".mark").first.bounding_box()
+    site.page.mouse.click(mark["x"] + 3, mark["y"] + mark["height"] / 2)
+    site.page.wait_for_selector('impartial-warning[data-impartial-card="open"]', state="attached")
+    assert site.host.locator(".card li.item").count() == findings
+    site.host.locator(".card .close").click()
+    site.page.wait_for_selector("impartial-warning:not([data-impartial-card])", state="attached")
+
     site.host.locator(".badge").click()
     site.page.wait_for_selector('impartial-warning[data-impartial-card="open"]', state="attached")
-    assert site.host.locator(".card li.item").count() == site.attributes()["findings"]
+    assert site.host.locator(".card li.item").count() == findings
     assert site.host.locator(".badge").get_attribute("aria-expanded") == "true"
     site.page.keyboard.press("Escape")
     site.page.wait_for_selector("impartial-warning:not([data-impartial-card])", state="attached")
+    assert site.replica()["foreign"] == []
 
 
 def test_generic_fallback_watches_an_editor_no_adapter_knows(open_site):
