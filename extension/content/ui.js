@@ -7,6 +7,7 @@
 (function (root) {
   "use strict";
   const I = root.Impartial;
+  const { el, safeUrl } = I.build;
 
   const WORDS = { none: "Clear", low: "Low", medium: "Medium", high: "High", unknown: "Offline" };
   const GLYPHS = { none: "\u2713", low: "i", medium: "!", high: "!!", unknown: "\u2013" };
@@ -79,22 +80,6 @@ button.ignore, .actions button { font: inherit; white-space: nowrap; flex: none;
       const style = document.createElement("style");
       style.textContent = CSS;
       shadow.appendChild(style);
-    }
-  }
-
-  function el(tag, attrs = {}, text = null) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (text !== null) node.textContent = text;
-    return node;
-  }
-
-  function safeUrl(url) {
-    try {
-      const u = new URL(String(url));
-      return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
-    } catch (_) {
-      return null;
     }
   }
 

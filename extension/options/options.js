@@ -1,18 +1,12 @@
 /* Options page: edit settings through the background; settings set by policy show as locked. */
 (function () {
   "use strict";
-  const { MSG, ask, settings: S } = globalThis.Impartial;
+  const { MSG, ask, settings: S, build } = globalThis.Impartial;
+  const { el } = build;
   const $ = (id) => document.getElementById(id);
   const FLAGS = ["electionPeriod", "officialAccount", "preSendCheck"];
   let locked = [];
   let saves = 0;
-
-  function el(tag, attrs = {}, text = null) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (text !== null) node.textContent = text;
-    return node;
-  }
 
   function buildSites(sites) {
     const box = $("sites");

@@ -1,26 +1,11 @@
 /* Popup: paste a draft, check it through the background, show score, level and findings. */
 (function () {
   "use strict";
-  const { MSG, STATUS, ask, textmap } = globalThis.Impartial;
+  const { MSG, STATUS, ask, textmap, build } = globalThis.Impartial;
+  const { el, safeUrl } = build;
   const $ = (id) => document.getElementById(id);
   const LEVEL_WORDS = { none: "No issues", low: "Low risk", medium: "Medium risk", high: "High risk" };
   const SEVERITY_WORDS = { low: "Low", medium: "Medium", high: "High" };
-
-  function el(tag, attrs = {}, text = null) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (text !== null) node.textContent = text;
-    return node;
-  }
-
-  function safeUrl(url) {
-    try {
-      const u = new URL(String(url));
-      return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
-    } catch (_) {
-      return null;
-    }
-  }
 
   function showService(health) {
     const footer = $("service");
