@@ -94,6 +94,7 @@ class Rule:
     window: int = 0
     order: str = "any"
     same_sentence: bool = True
+    fragment_words: int = 0
     polarity_at_most: float | None = None
     polarity_at_least: float | None = None
     subjectivity_at_least: float = 0.0
@@ -220,6 +221,7 @@ def _compile_rule(table, spec, pack, guidance):
         compiled.window = spec["window"]
         compiled.order = spec.get("order", "any")
     compiled.same_sentence = spec.get("same_sentence", True)
+    compiled.fragment_words = spec.get("fragment_words", 0)
     if "exceptions" in spec:
         compiled.exceptions = table.terms(spec["exceptions"])
     if "unless_near" in spec:

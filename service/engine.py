@@ -180,6 +180,11 @@ class Text:
             end -= 1
         return start, end
 
+    def sentence_words(self, index):
+        """How many words a sentence holds."""
+        first, last = self.word_range(self.sentence_span(index))
+        return last - first
+
     def sentiment(self, index):
         if index not in self._sentiment:
             start, end = self.sentence_span(index)
@@ -469,7 +474,7 @@ def _nearest_cue(rule, subject, entity, cues):
             continue
         if rule.order == "entity-first" and cue[0] < entity[0]:
             continue
-        if rule.same_sentence and subject.sentence_index(cue[0]) != subject.sentence_index(entity[0]):
+        if rule.same_sentence and not _same_or_fragment(rule, subject, entity, cue):
             continue  # cheap, so before counting words
         distance = subject.words_between(entity, cue)
         if distance > rule.window:
@@ -477,6 +482,17 @@ def _nearest_cue(rule, subject, entity, cues):
         if best_distance is None or distance < best_distance:
             best, best_distance = cue, distance
     return best
+
+
+def _same_or_fragment(rule, subject, entity, cue):
+    """The cue stands in the entity's sentence, or (fragment_words) in a short verdict right after it."""
+    entity_sentence, cue_sentence = subject.sentence_index(entity[0]), subject.sentence_index(cue[0])
+    if cue_sentence == entity_sentence:
+        return True
+    # "Our MP never holds a surgery. Useless." A sentence of a few words has no subject of its own,
+    # so its verdict falls on the sentence before.
+    return bool(rule.fragment_words) and cue_sentence == entity_sentence + 1 and \
+        subject.sentence_words(cue_sentence) <= rule.fragment_words
 
 
 def build(version, docs, check_examples=True):
