@@ -20,7 +20,7 @@ from pathlib import Path
 STRONG = 2.0
 LEXICONS = Path(__file__).resolve().parent.parent / "shared-rules" / "lexicons"
 SOURCE = ("VADER sentiment lexicon, vaderSentiment 3.3.2 (MIT licence; Hutto and Gilbert, ICWSM 2014): "
-          "words with valence {sign} {strong}, less event, everyday-official and offensive words; "
+          "words with valence {sign}{strong}, less event, everyday-official and offensive words; "
           "built by scripts/build_judgement_lexicons.py")
 
 # Stems (prefix match) of words that name events, harms or feelings, not verdicts on someone.
@@ -152,10 +152,10 @@ def main(argv):
     negative, positive = build(argv[1])
     today = datetime.date.today().isoformat()
     write("judgement-negative", "Strongly negative words that judge a person, party or policy (arrogant, cruel, "
-          "dishonest, pathetic), from VADER; everyday news words (killed, crisis) left out.", "<=", negative, today)
+          "dishonest, pathetic), from VADER; everyday news words (killed, crisis) left out.", "<= -", negative, today)
     write("judgement-positive", "Strongly positive words that praise a person's character or leadership (courageous, "
           "heroic, visionary), from VADER; everyday words of official thanks (great, proud, welcome) left out.",
-          ">=", positive, today)
+          ">= ", positive, today)
     print(f"judgement-negative: {len(negative)} entries; judgement-positive: {len(positive)} entries")
 
 
