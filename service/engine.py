@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import re2
 
 from .compiler import CATEGORIES, SEVERITIES, compile_rules
-from .offsets import OffsetMap, normalise
+from .offsets import OffsetMap, canonical, normalise
 from .rules import Problem, RulesError
 from .sentiment import sentence_sentiment
 
@@ -72,8 +72,8 @@ class Text:
     """One text under evaluation: its bytes, and lazily its atom spans, words and sentences."""
 
     def __init__(self, ruleset, text):
-        self.original = text
-        self.norm = normalise(text)
+        self.original = canonical(text)
+        self.norm = normalise(self.original)
         self.data = self.norm.encode("utf-8")
         self.offsets = OffsetMap(self.data)
         self.ruleset = ruleset

@@ -19,6 +19,15 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _FOLDABLE = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
 
 
+def canonical(text):
+    """The text with any surrogate pair written as two code points joined into one, as JSON does."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
 def normalise(text):
     """Return a copy of text fit for matching, the same length in UTF-16 units."""
     if text.isascii():

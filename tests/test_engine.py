@@ -152,3 +152,10 @@ def test_overlap_lookup_agrees_with_brute_force():
 def test_long_texts_find_every_repeated_finding(rs):
     text = "I will vote Labour. Nice day. " * 400
     assert [f["rule"] for f in rs.score(text)["findings"]].count("main.vote") == 400
+
+
+def test_a_surrogate_pair_given_as_two_code_points_is_one_character(rs):
+    text = "\ud83d\ude00 vote Labour \ud800"
+    finding = next(f for f in rs.score(text)["findings"] if f["rule"] == "main.vote")
+    assert (finding["start"], finding["end"], finding["match"]) == (3, 14, "vote Labour")
+    assert utf16_length(text) == 16
