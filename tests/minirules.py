@@ -110,6 +110,21 @@ rules:
     examples: {match: ["pro life forever"], no_match: ["life forever"]}
 """
 
+FRAGMENT_RULE = """\
+  - id: main.verdict
+    type: proximity
+    category: politician_commentary
+    severity: medium
+    entity: {phrases: [our councillor]}
+    cue: {phrases: [useless, shameful]}
+    window: 12
+    fragment_words: 3
+    message: "Gives a verdict on a politician."
+    suggestion: null
+    guidance: code
+    examples: {match: ["Our councillor skipped it. Useless."], no_match: ["Our councillor skipped it. Nice day. Useless."]}
+"""
+
 ELECTION = """\
 pack: election
 description: "Election-only rules"

@@ -159,3 +159,22 @@ def test_a_surrogate_pair_given_as_two_code_points_is_one_character(rs):
     finding = next(f for f in rs.score(text)["findings"] if f["rule"] == "main.vote")
     assert (finding["start"], finding["end"], finding["match"]) == (3, 14, "vote Labour")
     assert utf16_length(text) == 16
+
+
+@pytest.fixture(scope="module")
+def rs_fragment(tmp_path_factory):
+    root = minirules.write(tmp_path_factory.mktemp("fragment"), {"packs/main.yaml": minirules.MAIN + minirules.FRAGMENT_RULE})
+    version, _, docs = load_documents(root)
+    return engine.build(version, docs)
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("Our councillor is useless.", True),
+    ("Our councillor skipped the meeting again. Useless.", True),
+    ("Our councillor skipped the meeting again. Utterly shameful, frankly.", True),
+    ("Our councillor skipped the meeting again. The heating was useless all day.", False),
+    ("Our councillor skipped the meeting again. Nice day. Useless.", False),
+    ("Useless. Our councillor skipped the meeting again.", False),
+])
+def test_a_short_verdict_right_after_the_sentence_counts(rs_fragment, text, fires):
+    assert ("main.verdict" in [f["rule"] for f in rs_fragment.score(text)["findings"]]) is fires
