@@ -150,10 +150,28 @@ class AtomTable:
         return matcher
 
 
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
+
+
+def _bounded_source(phrase):
+    """A phrase's source with RE2's ASCII \\b at each edge that is an ASCII word character.
+
+    RE2 then skips most matches inside longer words itself, instead of the engine
+    rejecting them one search at a time; the engine's Unicode-aware edge check still
+    decides, so no true match is lost (\\b only ever sees more edges than Unicode does).
+    """
+    source = phrase_source(phrase)
+    if _ASCII_WORD.match(phrase[0]):
+        source = "\\b" + source
+    if _ASCII_WORD.match(phrase[-1]):
+        source += "\\b"
+    return source
+
+
 def _alternation(phrases):
     # Longest first, so "Sir Keir Starmer" wins over "Sir Keir" at the same place.
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return "(?:" + "|".join(phrase_source(p) for p in ordered) + ")"
+    return "(?:" + "|".join(_bounded_source(p) for p in ordered) + ")"
 
 
 def _pattern_problems(rel, rule_id, spec, where):

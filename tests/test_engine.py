@@ -178,3 +178,12 @@ def rs_fragment(tmp_path_factory):
 ])
 def test_a_short_verdict_right_after_the_sentence_counts(rs_fragment, text, fires):
     assert ("main.verdict" in [f["rule"] for f in rs_fragment.score(text)["findings"]]) is fires
+
+
+def test_ascii_word_edges_let_re2_skip_matches_inside_words_without_losing_unicode_ones(tmp_path):
+    lexicon = minirules.LEXICON.replace("  - Tory\n", "  - Tory\n  - Zé\n")
+    root = minirules.write(tmp_path, {"lexicons/parties.yaml": lexicon})
+    version, _, docs = load_documents(root)
+    ruleset = engine.build(version, docs)
+    found_matches = [f["match"] for f in ruleset.score("Toryé Tory_ xTory Zé, Tory. Zéx")["findings"]]
+    assert found_matches == ["Zé", "Tory"]
