@@ -41,6 +41,21 @@ SENTENCES = [
     "Congratulations to the under-11s on a great season. ",
 ]
 LENGTHS = [50, 280, 1000, 5000, 20000]
+BENIGN = [s for s in SENTENCES if s not in (SENTENCES[2], SENTENCES[3], SENTENCES[5], SENTENCES[7])]
+RISKY = [SENTENCES[2], SENTENCES[3], SENTENCES[5], SENTENCES[7]]
+
+
+def post_mix(count=10, risky_share=0.3, length=280):
+    """Posts of about `length` chars as typing traffic brings them: most everyday, some risky."""
+    posts = []
+    for index in range(count):
+        text = RISKY[index % len(RISKY)] if index < round(count * risky_share) else ""
+        offset = index
+        while len(text) < length:
+            text += BENIGN[offset % len(BENIGN)]
+            offset += 1
+        posts.append(text[:length].rstrip())
+    return posts
 
 
 def text_of(length):
@@ -105,6 +120,10 @@ def engine_bench(rules):
         us = per_call_us(ruleset, text)
         rows.append({"chars": length, "us": us, "us_per_kchar": us / length * 1000,
                      "findings": len(ruleset.score(text)["findings"])})
+    mix = post_mix()
+    mix_us = statistics.mean(per_call_us(ruleset, post, min_seconds=0.1) for post in mix)
+    rows.append({"chars": "280 (mix of 10: 7 everyday, 3 risky)", "us": mix_us, "us_per_kchar": mix_us / 280 * 1000,
+                 "findings": sum(len(ruleset.score(post)["findings"]) for post in mix)})
     with tempfile.TemporaryDirectory() as tmp:
         big_dir = Path(tmp) / "rules"
         inflate(rules, 10, big_dir)
@@ -121,11 +140,21 @@ def engine_bench(rules):
     return rows, scaling
 
 
-WRK_POST = """
-wrk.method = "POST"
-wrk.body = [[{"text": "%s"}]]
-wrk.headers["Content-Type"] = "application/json"
+WRK_POSTS = """
+local bodies = {%s}
+local i = 0
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[i])
+end
 """
+
+
+def wrk_script(posts):
+    """A wrk script that cycles through the posts, one per request."""
+    import json
+
+    return WRK_POSTS % ", ".join("[[" + json.dumps({"text": post}) + "]]" for post in posts)
 
 
 def wrk(url, script=None, seconds=8, connections=8):
@@ -161,11 +190,10 @@ def http_bench(rules):
             try:
                 requests.get(url + "/healthz", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow on a busy machine
                 time.sleep(0.05)
-        text = text_of(280).replace('"', "'")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-            handle.write(WRK_POST % text)
+            handle.write(wrk_script(post_mix()))
             script = handle.name
         wrk(url + "/healthz", seconds=2)  # warm up both workers
         wrk(url + "/v1/score", script, seconds=2)
@@ -199,7 +227,8 @@ def report(rows, scaling, http):
         "| text (chars) | µs per call | µs per 1,000 chars | findings |",
         "| ---: | ---: | ---: | ---: |",
     ]
-    lines += [f"| {r['chars']:,} | {r['us']:.1f} | {r['us_per_kchar']:.1f} | {r['findings']} |" for r in rows]
+    lines += [f"| {r['chars']:,} | {r['us']:.1f} | {r['us_per_kchar']:.1f} | {r['findings']} |" if isinstance(r["chars"], int)
+              else f"| {r['chars']} | {r['us']:.1f} (mean) | {r['us_per_kchar']:.1f} | {r['findings']} in all |" for r in rows]
     lines += [
         "",
         f"## Rules ×10 ({scaling['rules']} rules, {scaling['entries']:,} lexicon entries, grown to "
@@ -217,7 +246,7 @@ def report(rows, scaling, http):
         "| endpoint | requests/s | p50 ms | p99 ms | errors |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
-    for name, key in (("GET /healthz", "healthz"), ("POST /v1/score (280 chars)", "score")):
+    for name, key in (("GET /healthz", "healthz"), ("POST /v1/score (the 280-char mix)", "score")):
         r = http[key]
         errors = f"{r['non2xx']} non-2xx" + (f"; socket: {r['socket_errors']}" if r["socket_errors"] else "")
         lines.append(f"| {name} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {errors} |")
@@ -239,10 +268,11 @@ def _verdict(ok, missed):
 
 def goals(rows, scaling, http):
     """(goal, measured, verdict) for each goal of the benchmark."""
-    per_k = [r["us_per_kchar"] for r in rows if r["chars"] >= 1000]
+    per_k = [r["us_per_kchar"] for r in rows if isinstance(r["chars"], int) and r["chars"] >= 1000]
     spread = max(per_k) / min(per_k)
     ratio, p99 = http["ratio"], http["score"]["p99"]
     engine_280 = next(r["us"] for r in rows if r["chars"] == 280)
+    engine_mix = next(r["us"] for r in rows if not isinstance(r["chars"], int))
     worst_rules = max(scaling["ratio_280"], scaling["ratio_5k"])
     return [
         ("/v1/score throughput ≥ 85% of /healthz", f"{ratio:.0%}", _verdict(ratio >= 0.85, f"by {0.85 - ratio:.0%}")),
@@ -250,7 +280,7 @@ def goals(rows, scaling, http):
         ("engine time linear in text length (µs per 1,000 chars, 1k to 20k, within 2×)",
          f"{min(per_k):.0f} to {max(per_k):.0f} ({spread:.2f}×)", _verdict(spread <= 2, f"{spread:.2f}× spread")),
         ("ten times the rules ≤ 1.5× the time", f"{worst_rules:.2f}×", _verdict(worst_rules <= 1.5, f"{worst_rules:.2f}×")),
-        ("280-char post well under 1 ms of engine time", f"{engine_280:.0f} µs",
+        ("280-char post well under 1 ms of engine time", f"{engine_280:.0f} µs risky-dense, {engine_mix:.0f} µs mix",
          _verdict(engine_280 < 1000, f"{engine_280:.0f} µs")),
     ]
 

@@ -52,16 +52,19 @@ def start_service():
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "service" / "gunicorn_conf.py"), "service:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("the service did not start: are the rules valid?")
         try:
-            requests.get(url + "/healthz", timeout=1)
-            return proc, url
-        except requests.ConnectionError:
-            if proc.poll() is not None:
-                raise SystemExit("the service did not start")
-            time.sleep(0.1)
+            if requests.get(url + "/healthz", timeout=2).ok:
+                return proc, url
+        except requests.RequestException:
+            pass  # not listening yet, or slow on a busy machine: ask again
+        time.sleep(0.1)
     proc.terminate()
-    raise SystemExit("the service did not answer within 30 s")
+    proc.wait(timeout=30)
+    raise SystemExit("the service did not answer within 60 s")
 
 
 def evaluate(url, items, profile=None):
@@ -73,7 +76,7 @@ def evaluate(url, items, profile=None):
         body = {"text": item["text"]}
         if profile:
             body["profile"] = profile
-        response = session.post(url + "/v1/score", json=body, timeout=10)
+        response = session.post(url + "/v1/score", json=body, timeout=30)
         response.raise_for_status()
         result = response.json()
         warned = result["warn"]
@@ -136,12 +139,12 @@ def main():
     items = [json.loads(line) for line in Path(args.corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
     proc = None
     url = args.url
-    if url is None:
-        proc, url = start_service()
     try:
+        if url is None:
+            proc, url = start_service()
         summary = evaluate(url.rstrip("/"), items, args.profile)
     finally:
-        if proc is not None:
+        if proc is not None and proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=30)
     if args.json:
