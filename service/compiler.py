@@ -70,6 +70,10 @@ class Terms:
     """A compiled term set: the atoms whose matches it is made of."""
 
     atoms: tuple
+    atom_set: frozenset = field(default=frozenset(), compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "atom_set", frozenset(self.atoms))
 
 
 @dataclass

@@ -131,7 +131,7 @@ class Text:
         return kept
 
     def present(self, terms):
-        return terms is not None and any(atom in self.hits for atom in terms.atoms)
+        return terms is not None and not terms.atom_set.isdisjoint(self.hits)
 
     # --- words and sentences -------------------------------------------------
     def _word_index(self):
@@ -408,6 +408,8 @@ def evaluate_rule(rule, subject):
 def _rule_spans(rule, subject):
     if not subject.present(rule.trigger):
         return
+    if rule.type == "proximity" and not subject.present(rule.cue):
+        return  # before building exception and near tables that could not matter
     exceptions = subject.spans(rule.exceptions) if subject.present(rule.exceptions) else []
     exception_starts = [start for start, _ in exceptions]
     exception_ends = [end for _, end in exceptions]
@@ -428,8 +430,6 @@ def _rule_spans(rule, subject):
             if allowed(span):
                 yield span[0], span[1], None
     elif rule.type == "proximity":
-        if not subject.present(rule.cue):
-            return
         cues = [span for span in subject.spans(rule.cue) if allowed(span)]
         if not cues:
             return
