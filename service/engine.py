@@ -316,6 +316,7 @@ class RuleSet:
         best = {key: value for key, value in best.items()
                 if not value[1].with_categories or value[1].with_categories & concerns}
         best = _drop_contained(best)
+        positions = subject.offsets.convert([edge for key in best for edge in key[:2]])
         findings, weights, felt = [], [], {}
         for (start, end, category), (_, rule, severity, sentence) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[1][1].id)):
             points = WEIGHTS[severity]
@@ -325,10 +326,10 @@ class RuleSet:
                 felt[index] = (polarity, subjectivity)
                 points = min(95, round(points * (1 + SENTIMENT_BOOST * abs(polarity) * subjectivity)))
             weights.append((severity, points))
-            cp_start, cp_end = subject.offsets.codepoint(start), subject.offsets.codepoint(end)
+            (cp_start, unit_start), (cp_end, unit_end) = positions[start], positions[end]
             findings.append({
                 "rule": rule.id, "category": category, "severity": severity,
-                "start": subject.offsets.utf16(start), "end": subject.offsets.utf16(end),
+                "start": unit_start, "end": unit_end,
                 "match": subject.original[cp_start:cp_end],
                 "message": rule.message, "suggestion": rule.suggestion,
                 "guidance": dict(rule.guidance), "weight": points,

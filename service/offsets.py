@@ -51,17 +51,22 @@ class OffsetMap:
         self.data = data
         self.ascii = data.isascii()
 
-    def codepoint(self, byte_offset):
-        """Code point index of a byte offset that falls on a character boundary."""
-        if self.ascii:
-            return byte_offset
-        return len(self.data[:byte_offset].decode("utf-8"))
+    def convert(self, byte_offsets):
+        """{byte offset: (code point index, UTF-16 index)} for offsets on character boundaries.
 
-    def utf16(self, byte_offset):
-        """UTF-16 code unit index of a byte offset that falls on a character boundary."""
+        One pass over the offsets in order, decoding only the bytes between neighbours,
+        so a long text with many findings is decoded once, not once per finding.
+        """
         if self.ascii:
-            return byte_offset
-        return len(self.data[:byte_offset].decode("utf-8").encode("utf-16-le")) // 2
+            return {offset: (offset, offset) for offset in byte_offsets}
+        converted, last, codepoints, units = {}, 0, 0, 0
+        for offset in sorted(set(byte_offsets)):
+            piece = self.data[last:offset].decode("utf-8")
+            codepoints += len(piece)
+            units += len(piece.encode("utf-16-le")) // 2
+            converted[offset] = (codepoints, units)
+            last = offset
+        return converted
 
 
 def utf16_length(text):

@@ -187,3 +187,15 @@ def test_ascii_word_edges_let_re2_skip_matches_inside_words_without_losing_unico
     ruleset = engine.build(version, docs)
     found_matches = [f["match"] for f in ruleset.score("Toryé Tory_ xTory Zé, Tory. Zéx")["findings"]]
     assert found_matches == ["Zé", "Tory"]
+
+
+def test_offset_conversion_agrees_with_slicing():
+    from service.offsets import OffsetMap
+
+    text = "a😀é 🇬🇧x\u00e9\u4e2d😀z"
+    data = text.encode("utf-8")
+    boundaries = [i for i in range(len(data) + 1) if i == len(data) or not 0x80 <= data[i] < 0xC0]
+    converted = OffsetMap(data).convert(boundaries)
+    for offset in boundaries:
+        prefix = data[:offset].decode("utf-8")
+        assert converted[offset] == (len(prefix), len(prefix.encode("utf-16-le")) // 2)
