@@ -8,7 +8,7 @@ PORT   ?= 8765
 export PORT
 export IMPARTIAL_RULES_DIR ?= shared-rules
 
-.PHONY: run test test-py test-js eval bench package lint-ext chromium clean
+.PHONY: run test test-py test-js train eval bench package lint-ext chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-deps: pyproject.toml $(VENV)/.run-deps
 	$(BIN)/pip install --disable-pip-version-check -q -e '.[test]'
+	touch $@
+
+$(VENV)/.train-deps: pyproject.toml $(VENV)/.test-deps
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[test,train]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -34,13 +38,18 @@ chromium:
 	@bash scripts/ensure-chromium.sh
 
 ## test: every suite (pytest: service, rules, browser; node --test: extension units)
-test: $(VENV)/.test-deps node_modules/.installed chromium
+test: $(VENV)/.train-deps node_modules/.installed chromium
 	$(BIN)/python -m pytest
 	node --test tests/js
 
-## eval: detection quality on ../shared/corpus/dev.jsonl through a running service
-eval: $(VENV)/.test-deps
-	$(BIN)/python scripts/eval.py $(EVAL_ARGS)
+## train: retrain the model from training/config.json into shared-rules/model/model.json
+train: $(VENV)/.train-deps
+	$(BIN)/python training/train.py $(TRAIN_ARGS)
+
+## eval: cross-validated, held-back, dev and team-check figures of rules + model (EVAL_ARGS="--corpus FILE" for one file)
+eval: $(VENV)/.train-deps
+	$(BIN)/python training/evaluate.py $(EVAL_ARGS)
+
 
 ## bench: engine and HTTP benchmarks, written to bench/RESULTS.md
 bench: $(VENV)/.test-deps

@@ -52,6 +52,15 @@ SCHEMAS = {
             "guidance": {"$ref": "#/components/schemas/Guidance"},
             "weight": {"type": "integer", "minimum": 0, "maximum": 100,
                        "description": "points this finding adds to the score"},
+            "source": {"type": "string", "enum": ["rule", "model"]},
+            "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                           "description": "the model's probability that the text should warn (model findings, "
+                                          "and rule findings the model confirmed)"},
+            "evidence": {"type": "array", "description": "the words that weighed most with the model",
+                         "items": {"type": "object", "required": ["start", "end", "match"],
+                                   "properties": {"start": {"type": "integer", "minimum": 0},
+                                                  "end": {"type": "integer", "minimum": 0},
+                                                  "match": {"type": "string"}}}},
         },
     },
     "ScoreResponse": {
