@@ -311,3 +311,16 @@ def test_a_lone_surrogate_in_data_is_checked_not_crashed(client):
     raw = '{"annotation": [{"text": "\\ud800 Vote Labour \\ud83d"}, {"text": "\\ude00"}]}'
     match = matches(client, data=raw)[0]
     assert (match["rule"]["id"], match["offset"], match["length"]) == ("party.vote-for", 2, 11)
+
+
+def test_plain_offsets_map_to_the_original_around_markup():
+    from service.annotated import AnnotatedText
+
+    # "<p>ab" + "<i>" (interpreted as " ") + "😀c" + "</p>": plain "ab 😀c", original "<p>ab<i>😀c</p>".
+    text = AnnotatedText([("<p>", "", False), ("ab", "ab", True), ("<i>", " ", False), ("😀c", "😀c", True),
+                          ("</p>", "", False)])
+    assert (text.plain, text.original) == ("ab 😀c", "<p>ab<i>😀c</p>")
+    # start: after any markup before it; a start inside interpretAs is the markup's start.
+    assert [text.start(u) for u in (0, 1, 2, 3, 5, 6)] == [3, 4, 5, 8, 10, 15]
+    # end: before any markup after it; an end inside interpretAs is the markup's end.
+    assert [text.end(u) for u in (0, 1, 2, 3, 5, 6)] == [0, 4, 5, 8, 10, 11]
