@@ -46,7 +46,11 @@ class AnnotatedText:
 
     @classmethod
     def of_text(cls, text):
-        return cls([(text, text, True)])
+        """Plain text with no markup: every offset is its own."""
+        plain = cls.__new__(cls)
+        plain.plain = plain.original = text
+        plain.identity = True
+        return plain
 
     def start(self, unit):
         """Original offset of a plain offset where a span starts: after any markup before it."""

@@ -36,11 +36,13 @@ def _form():
     if request.mimetype not in FORM_TYPES and (request.mimetype or request.content_length):
         raise ApiError(415, "unsupported_media_type",
                        "Content-Type must be application/x-www-form-urlencoded or multipart/form-data")
-    form = request.form
-    for name in PARAMETERS:
-        if len(form.getlist(name)) > 1:
+    params = {}
+    for name, values in request.form.lists():
+        if len(values) > 1 and name in PARAMETERS:
             raise _bad(f"'{name}' is given more than once")
-    return form
+        params[name] = values[0]
+    # A plain dict: a MultiDict raises (and builds) an HTTP exception for every absent key it is asked for.
+    return params
 
 
 def _names(form, name):

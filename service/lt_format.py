@@ -137,13 +137,9 @@ def matches(findings, annotated, ruleset):
     return out
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def _astral_units(text):
     """UTF-16 offsets of the characters outside the BMP, which take two units."""
-    units, at = [], 0
-    for char in text:
-        if ord(char) > 0xFFFF:
-            units.append(at)
-            at += 2
-        else:
-            at += 1
-    return units
+    return [match.start() + before for before, match in enumerate(_ASTRAL.finditer(text))]

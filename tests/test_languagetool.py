@@ -304,7 +304,8 @@ def test_bad_requests_get_languagetool_plain_errors(client, request_kwargs, stat
 
 def test_check_is_never_a_get_so_a_draft_never_sits_in_a_url(client):
     response = client.get("/v2/check", query_string={"text": "x", "language": "en"})
-    assert response.status_code == 405 and response.headers["Allow"] == "OPTIONS, POST"
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
 
 
 def test_a_lone_surrogate_in_data_is_checked_not_crashed(client):
