@@ -2,6 +2,8 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from service import create_app
 from tests.conftest import RULES
@@ -325,3 +327,29 @@ def test_plain_offsets_map_to_the_original_around_markup():
     assert [text.start(u) for u in (0, 1, 2, 3, 5, 6)] == [3, 4, 5, 8, 10, 15]
     # end: before any markup after it; an end inside interpretAs is the markup's end.
     assert [text.end(u) for u in (0, 1, 2, 3, 5, 6)] == [0, 4, 5, 8, 10, 11]
+
+
+WORDS = ["Vote Labour", "Proud to be out leafleting for Labour this weekend!", "the Chancellor's plan is a disgrace.",
+         "😀", "🇬🇧", "’", "walk", "\n", "Sign the petition", "Tories", "fine."]
+MARKUP = ["<b>", "</b>", "<a href='x'>", "&amp;", "<!-- c -->"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(MARKUP + [""])), min_size=1, max_size=10))
+def test_any_annotation_gives_v1s_findings_at_their_place_in_the_markup(client, pieces):
+    # Markup stands between words (with a space on either side), so the plain text reads as it would unmarked.
+    parts, plain = [], ""
+    for word, markup in pieces:
+        parts.append({"text": word + " "})
+        plain += word + " "
+        if markup:
+            parts.append({"markup": markup})
+    original = "".join(p.get("text", p.get("markup")) for p in parts)
+    got = matches(client, data=annotated(*parts))
+    expected = findings(client, plain)
+    assert [m["rule"]["id"] for m in got] == [f["rule"] for f in expected]
+    for match, finding in zip(got, expected):
+        spanned = units(original, match["offset"], match["length"])
+        for markup in MARKUP:
+            spanned = spanned.replace(markup, "")
+        assert spanned == finding["match"]
