@@ -17,7 +17,7 @@ from .errors import CODES, ApiError, _http_message
 bp = Blueprint("languagetool", __name__)
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# The parameters a value is read from; any other is ignored, as LanguageTool ignores what it does not know.
+# The parameters read here (given twice, refused); any other is ignored, as LanguageTool ignores what it does not know.
 PARAMETERS = ("text", "data", "language", "motherTongue", "preferredVariants", "enabledRules", "disabledRules",
               "enabledCategories", "disabledCategories", "enabledOnly", "level", "profile", "electionPeriod", "account")
 _CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
