@@ -1,6 +1,7 @@
 """OpenAPI 3.1 description of every endpoint. Tests check real responses against it."""
 import json
 
+from . import lt_openapi
 from .compiler import CATEGORIES
 
 LEVELS = ["none", "low", "medium", "high"]
@@ -143,7 +144,8 @@ SCHEMAS = {
 
 def spec(server_url="http://127.0.0.1:8765", profiles=None, max_chars=20000):
     """The OpenAPI document, with this server's address, profiles and text limit."""
-    schemas = json.loads(json.dumps(SCHEMAS))
+    schemas = json.loads(json.dumps({**SCHEMAS, **lt_openapi.SCHEMAS}))
+    schemas["LTCheckRequest"]["properties"]["text"]["maxLength"] = max_chars
     request = schemas["ScoreRequest"]["properties"]
     request["text"]["maxLength"] = max_chars
     if profiles:
@@ -207,6 +209,7 @@ def spec(server_url="http://127.0.0.1:8765", profiles=None, max_chars=20000):
                     "429": _error("too many bad tokens from this client; see Retry-After"),
                 },
             }},
+            **lt_openapi.PATHS,
         },
         "components": {
             "schemas": schemas,
