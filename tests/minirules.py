@@ -107,7 +107,7 @@ rules:
     message: "Takes a side on a divisive issue."
     suggestion: null
     guidance: code
-    examples: {match: ["pro life forever"], no_match: ["life forever"]}
+    examples: {match: ["pro-life forever"], no_match: ["life forever", "pro life forever"]}
 """
 
 FRAGMENT_RULE = """\

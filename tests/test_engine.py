@@ -43,6 +43,8 @@ def test_exceptions_cancel_overlapping_matches(rs):
 def test_phrase_spacing_hyphens_and_curly_quotes(rs):
     assert found(rs.score("pro-life  forever")) == [("main.pro-life", "pro-life  forever")]
     assert found(rs.score("prolife forever")) == [("main.pro-life", "prolife forever")]
+    # A hyphen may be left out but never stands for a space: "has-been" is not "has been".
+    assert found(rs.score("pro life forever")) == []
     assert found(rs.score("I don\u2019t care")) == [("main.pro-life", "don\u2019t care")]
 
 
