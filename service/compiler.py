@@ -141,7 +141,8 @@ class AtomTable:
         for name in spec.get("lexicons", []):
             lexicon = self.lexicons[name]
             # A lexicon's exceptions (other senses of its words) hold wherever the lexicon is used.
-            exceptions = self.terms(lexicon["exceptions"]).atoms if "exceptions" in lexicon else ()
+            senses = {k: v for k, v in lexicon.get("exceptions", {}).items() if k != "lexicons"}  # schema: never lexicons
+            exceptions = self.terms(senses).atoms if senses else ()
             atoms.append(self._add(("lexicon", name), _alternation(lexicon["entries"]),
                                    lexicon.get("case_sensitive", False), exceptions))
         if spec.get("phrases"):
@@ -207,6 +208,11 @@ def compile_rules(docs):
     table = AtomTable(lexicons)
     rules, problems = {}, []
     for rel, doc in sorted(docs.items()):
+        if rel.startswith("lexicons/") and "exceptions" in doc:
+            problems += _pattern_problems(rel, None, doc["exceptions"], "exceptions")
+    if problems:
+        raise RulesError(problems)
+    for rel, doc in sorted(docs.items()):
         if not rel.startswith("packs/"):
             continue
         for spec in doc["rules"]:
@@ -224,11 +230,6 @@ def compile_rules(docs):
                 rules[rule_id] = _compile_rule(table, spec, doc["pack"], guidance)
             except re2.error as exc:
                 problems.append(Problem(rel, rule_id, f"does not compile: {exc}"))
-    for rel, doc in sorted(docs.items()):
-        if rel.startswith("lexicons/") and "exceptions" in doc:
-            problems += _pattern_problems(rel, None, doc["exceptions"], "exceptions")
-            if doc["exceptions"].get("lexicons"):
-                problems.append(Problem(rel, None, "a lexicon's exceptions are phrases or patterns, not other lexicons"))
     for rel, doc in sorted(docs.items()):
         if rel.startswith("lexicons/"):
             for entry in doc["entries"]:

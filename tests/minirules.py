@@ -35,6 +35,7 @@ description: "Test parties"
 source: "made up for tests"
 updated: "2026-01-01"
 case_sensitive: true
+exceptions: {phrases: [labour of love], patterns: ['\\bOperation \\p{Lu}[\\p{L}-]*']}
 entries:
   - Labour
   - Reform UK
