@@ -8,7 +8,7 @@ PORT   ?= 8765
 export PORT
 export IMPARTIAL_RULES_DIR ?= shared-rules
 
-.PHONY: run test test-py test-js eval bench package lint-ext chromium clean
+.PHONY: run test test-py test-js eval mirrored bench package lint-ext chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: $(VENV)/.test-deps node_modules/.installed chromium
 ## eval: detection quality on ../shared/corpus/dev.jsonl through a running service
 eval: $(VENV)/.test-deps
 	$(BIN)/python scripts/eval.py $(EVAL_ARGS)
+
+## mirrored: even-handedness; how often the same post about another party or politician gets another level
+mirrored: $(VENV)/.test-deps
+	$(BIN)/python scripts/mirrored.py $(MIRRORED_ARGS)
 
 ## bench: engine and HTTP benchmarks, written to bench/RESULTS.md
 bench: $(VENV)/.test-deps

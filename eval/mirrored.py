@@ -31,6 +31,16 @@ POLITICIANS = {
     "nz": ["Christopher Luxon", "Chris Hipkins", "David Seymour", "Winston Peters", "Chlöe Swarbrick"],
 }
 
+# Surnames alone, as posts name leaders once they are well known (only surnames that are not everyday words).
+SURNAMES = {
+    "uk": ["Starmer", "Badenoch", "Farage", "Swinney", "Polanski", "Jenrick"],
+    "us": ["Trump", "Vance", "Newsom", "DeSantis", "Jeffries", "Ocasio-Cortez"],
+    "ca": ["Carney", "Poilievre", "Blanchet"],
+    "au": ["Albanese", "Dutton", "Bandt", "Littleproud"],
+    "ie": ["Varadkar", "Bacik"],
+    "nz": ["Luxon", "Hipkins", "Swarbrick"],
+}
+
 # {party} or {politician}; the expected level is what the template says, whoever fills it.
 PARTY_TEMPLATES = [
     "Proud to vote for {party} on Thursday.",
@@ -51,6 +61,19 @@ PARTY_TEMPLATES = [
     "Candidates from {party} and other parties will take part in the hustings on Tuesday.",
     "Read the {party} policy paper on transport this morning.",
     "Interesting to read how {party} did in the council by-election.",
+    "So proud of everything {party} have achieved.",
+    "Thank goodness for {party}, the only adults in the room.",
+    "{Party} will win the next election easily, mark my words.",
+    "Anyone who votes for {party} needs their head examined.",
+    "Vote {party}!",
+    "{Party} have announced a new leader.",
+    "The latest poll has {party} on 12 per cent.",
+    "{Party} voters are clueless.",
+    "Not a fan of {party}, never have been.",
+    "{Party} got hammered in the by-election, and deservedly so.",
+    "Delighted {party} won the seat!",
+    "What a disaster {party} have been for this town.",
+    "My neighbour is standing for {party} in the local elections.",
 ]
 
 POLITICIAN_TEMPLATES = [
@@ -67,6 +90,19 @@ POLITICIAN_TEMPLATES = [
     "{Politician} said the report would be published next week.",
     "Watched the {politician} interview on the news last night.",
     "Met {politician} at the opening of the library today.",
+    "{Politician} is a liar, plain and simple.",
+    "Love what {politician} said about schools today.",
+    "Great to see {politician} standing up for ordinary families.",
+    "{Politician} has been in politics for twenty years.",
+    "Can anyone explain what {politician} actually stands for? Useless.",
+]
+
+SURNAME_TEMPLATES = [
+    "{Politician} is a disgrace.",
+    "{Politician} gets it right again, brilliant stuff.",
+    "Nobody trusts {politician} any more.",
+    "{Politician} spoke at the summit today.",
+    "{Politician} must go.",
 ]
 
 
@@ -78,7 +114,8 @@ def variants():
     """Every template filled with every entity of its kind: dicts of template, kind, jurisdiction, entity, text."""
     out = []
     for kind, templates, entities, key in (("party", PARTY_TEMPLATES, PARTIES, "party"),
-                                           ("politician", POLITICIAN_TEMPLATES, POLITICIANS, "politician")):
+                                           ("politician", POLITICIAN_TEMPLATES, POLITICIANS, "politician"),
+                                           ("surname", SURNAME_TEMPLATES, SURNAMES, "politician")):
         for template in templates:
             for jurisdiction, names in entities.items():
                 for name in names:
