@@ -8,7 +8,7 @@ PORT   ?= 8765
 export PORT
 export IMPARTIAL_RULES_DIR ?= shared-rules
 
-.PHONY: run test test-py test-js train eval bench package lint-ext chromium clean
+.PHONY: run test test-py test-js train eval mirrored bench package lint-ext chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ train: $(VENV)/.train-deps
 eval: $(VENV)/.train-deps
 	$(BIN)/python training/evaluate.py $(EVAL_ARGS)
 
+
+## mirrored: even-handedness; how often the same post about another party or politician gets another level
+mirrored: $(VENV)/.test-deps
+	$(BIN)/python scripts/mirrored.py $(MIRRORED_ARGS)
 
 ## bench: engine and HTTP benchmarks, written to bench/RESULTS.md
 bench: $(VENV)/.test-deps

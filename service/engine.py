@@ -88,7 +88,13 @@ class Text:
     # --- atoms -------------------------------------------------------------
     def atom_spans(self, index):
         if index not in self._spans:
-            self._spans[index] = self._search(self.ruleset.atoms[index].regex) if index in self.hits else []
+            atom = self.ruleset.atoms[index]
+            spans = self._search(atom.regex) if index in self.hits else []
+            if spans and not self.hits.isdisjoint(atom.exceptions):
+                # Another sense of the word ("Reform of", "disaster relief"): drop what it covers.
+                other = [span for e in atom.exceptions for span in self.atom_spans(e)]
+                spans = [(start, end) for start, end in spans if not any(a < end and start < b for a, b in other)]
+            self._spans[index] = spans
         return self._spans[index]
 
     def _search(self, regex):
