@@ -1,0 +1,128 @@
+"""Drives one composer variant of fixtures/composers.json on its real editor library."""
+from urllib.parse import urlsplit
+
+# The editor's visible text of one finding's match, and the extension's mark for it, as viewport boxes.
+MARK_AND_TEXT = """(editor, [needle, rule]) => {
+  const host = [...document.querySelectorAll("impartial-warning")].pop();
+  const mark = host && host.shadowRoot.querySelector(`.mark[data-rule="${rule}"]`);
+  if (!mark) return null;
+  const m = mark.getBoundingClientRect();
+  const out = {mark: [m.left, m.top, m.width, m.height].map(Math.round), text: null};
+  if (editor instanceof HTMLTextAreaElement || editor instanceof HTMLInputElement) {
+    const b = editor.getBoundingClientRect();
+    out.box = [b.left, b.top, b.width, b.height].map(Math.round);
+    return out;
+  }
+  const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const i = n.data.indexOf(needle);
+    if (i < 0) continue;
+    const range = document.createRange();
+    range.setStart(n, i);
+    range.setEnd(n, i + needle.length);
+    const t = range.getClientRects()[0];
+    out.text = [t.left, t.top, t.width, t.height].map(Math.round);
+    break;
+  }
+  return out;
+}"""
+
+PASTE = """(editor, text) => {
+  const data = new DataTransfer();
+  data.setData("text/plain", text);
+  editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true, composed: true}));
+}"""
+
+
+def site_host(variant):
+    return urlsplit(variant["url"]).hostname.removeprefix("www.")
+
+
+class Composer:
+    """One composer variant open in its own page."""
+
+    def __init__(self, page, variant):
+        self.page = page
+        self.v = variant
+        self.editor = page.locator(variant["editor"]).first
+        self.host = page.locator("impartial-warning").last
+
+    def open(self):
+        self.page.goto(self.v["url"])
+        self.page.wait_for_selector("html[data-fixture-ready]", state="attached")
+        if self.v.get("open"):
+            self.page.locator(self.v["open"]).first.click()
+        prefill = self.v.get("prefill")
+        if prefill:
+            self.page.locator(prefill["editor"]).first.click()
+            self.page.keyboard.type(prefill["text"])
+            self.wait_checked(0)
+        return self
+
+    def model(self):
+        """The editor library's own model text (Draft's ContentState, Lexical's EditorState, Quill's getText, TipTap's getText)."""
+        return self.page.evaluate("id => Fixture.text(id)", self.v["fixture"])
+
+    def library(self):
+        return self.page.evaluate("id => Fixture.library(id)", self.v["fixture"])
+
+    def posted(self):
+        return [p["text"] for p in self.page.evaluate("() => Fixture.posted") if p["id"] == self.v["fixture"]]
+
+    def checks(self):
+        """Pauses handled by the warning of the editor typed into last (0 before it has a host)."""
+        return self.page.evaluate("""() => { const h = [...document.querySelectorAll("impartial-warning")].pop();
+            return h ? Number(h.dataset.impartialChecks || 0) : 0; }""")
+
+    def wait_checked(self, before):
+        """Waits until the last warning host has handled a pause after `before` and is done; returns its attributes."""
+        self.page.wait_for_function("""(n) => { const h = [...document.querySelectorAll("impartial-warning")].pop();
+            return h && Number(h.dataset.impartialChecks || 0) > n && h.dataset.impartialState === "done"; }""", arg=before)
+        return self.attributes()
+
+    def attributes(self):
+        return self.host.evaluate(
+            "h => ({level: h.dataset.impartialLevel, findings: Number(h.dataset.impartialFindings)})")
+
+    def type(self, text):
+        before = self.checks()
+        self.editor.click()
+        self.page.keyboard.type(text)
+        return self.wait_checked(before)
+
+    def press(self, key, times=1):
+        before = self.checks()
+        for _ in range(times):
+            self.page.keyboard.press(key)
+        return self.wait_checked(before)
+
+    def paste(self, text):
+        before = self.checks()
+        if self.library() == "textarea":
+            # A synthetic paste event inserts nothing into a native field; insertText is what a paste does there.
+            self.page.keyboard.insert_text(text)
+        else:
+            self.editor.evaluate(PASTE, text)
+        return self.wait_checked(before)
+
+    def mark_and_text(self, finding):
+        return self.editor.evaluate(MARK_AND_TEXT, [finding["match"], finding["rule"]])
+
+    def gesture(self, send):
+        if "click" in send:
+            self.page.locator(send["click"]).first.click()
+        else:
+            self.editor.focus()
+            self.page.keyboard.press(send["key"])
+
+    def wait_question(self):
+        self.page.wait_for_selector('impartial-warning[data-impartial-confirm="open"]', state="attached")
+        return self.page.locator('impartial-warning[data-impartial-confirm="open"] .confirm')
+
+    def wait_no_question(self):
+        self.page.wait_for_function("() => !document.querySelector('impartial-warning[data-impartial-confirm]')")
+
+    def wait_posted(self, count):
+        self.page.wait_for_function(
+            "([id, n]) => Fixture.posted.filter((p) => p.id === id).length === n", arg=[self.v["fixture"], count])
+        return self.posted()

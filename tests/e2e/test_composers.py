@@ -1,0 +1,91 @@
+"""Every composer variant of fixtures/composers.json, on pages built from the editor library the
+site really uses, at the site's real address: the warning level, highlights on the risky words,
+the library's own model after typing, Backspace, paste and undo, and every send gesture stopped
+once for a risky draft."""
+import pytest
+
+from .composers import Composer, site_host
+from .conftest import COMPOSERS
+
+pytestmark = pytest.mark.browser
+
+RISKY = "Vote Labour on Thursday!"
+TAIL = "Thursday!"
+VARIANTS = COMPOSERS["composers"]
+
+
+@pytest.fixture
+def composer(ext):
+    pages = []
+
+    def open_(variant):
+        page = ext.context.new_page()
+        pages.append(page)
+        return Composer(page, variant).open()
+
+    yield open_
+    for page in pages:
+        page.close()
+
+
+def level_of(expected, text, variant):
+    answer = expected(text, variant["site"])
+    return {"level": answer["level"], "findings": len(answer["findings"])}, answer["findings"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v["id"] for v in VARIANTS])
+def test_composer_warns_on_its_own_model_and_stops_the_first_send(composer, expected, variant):
+    c = composer(variant)
+    assert c.library() == variant["library"]
+
+    # Typing: the warning follows the library's model text, and the model is exactly what was typed.
+    attrs = c.type(RISKY)
+    assert c.model() == RISKY
+    want, findings = level_of(expected, RISKY, variant)
+    assert want["level"] in ("medium", "high")
+    assert attrs == want
+
+    # Highlights sit over the risky words (rich editors: on the words' own Range; fields: inside the field).
+    for finding in findings:
+        got = c.mark_and_text(finding)
+        assert got is not None, f"no mark for {finding['rule']}"
+        if got["text"] is not None:
+            assert all(abs(m - t) <= 2 for m, t in zip(got["mark"], got["text"])), got
+        else:
+            mx, my, mw, mh = got["mark"]
+            bx, by, bw, bh = got["box"]
+            assert bx <= mx and mx + mw <= bx + bw + 1 and by <= my and my + mh <= by + bh + 1, got
+
+    # Backspace, paste and undo go through the library untouched, and the warning follows each.
+    attrs = c.press("Backspace", times=len(TAIL))
+    assert c.model() == RISKY[: -len(TAIL)]
+    assert attrs == level_of(expected, c.model(), variant)[0]
+    attrs = c.paste(TAIL)
+    assert c.model() == RISKY
+    assert attrs == want
+    attrs = c.press("Control+z")
+    undone = c.model()
+    assert undone != RISKY and RISKY.startswith(undone), undone
+    if undone.strip():
+        assert attrs == level_of(expected, undone, variant)[0]
+    # Back to the risky draft for the send checks.
+    if undone != RISKY:
+        c.editor.click()
+        c.page.keyboard.press("End")
+        c.type(RISKY[len(undone):])
+    assert c.model() == RISKY
+
+    # Every send gesture of this composer is stopped while the warning stands; "Keep editing" keeps the draft.
+    for send in variant["sends"]:
+        c.gesture(send)
+        question = c.wait_question()
+        assert question.locator("li .match").all_text_contents() == [f["match"] for f in findings]
+        assert c.posted() == []
+        question.locator("button.keep").click()
+        c.wait_no_question()
+        assert c.model() == RISKY
+    # Asked again, and "Post anyway" sends it through the site's own path.
+    c.gesture(variant["sends"][0])
+    c.wait_question().locator("button.post").click()
+    assert c.wait_posted(1) == [RISKY]
+    assert site_host(variant)
