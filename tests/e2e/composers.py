@@ -56,7 +56,7 @@ class Composer:
         if prefill:
             self.page.locator(prefill["editor"]).first.click()
             self.page.keyboard.type(prefill["text"])
-            self.wait_checked(0)
+            self.wait_checked([0, 0])
         return self
 
     def model(self):
@@ -70,14 +70,16 @@ class Composer:
         return [p["text"] for p in self.page.evaluate("() => Fixture.posted") if p["id"] == self.v["fixture"]]
 
     def checks(self):
-        """Pauses handled by the warning of the editor typed into last (0 before it has a host)."""
-        return self.page.evaluate("""() => { const h = [...document.querySelectorAll("impartial-warning")].pop();
-            return h ? Number(h.dataset.impartialChecks || 0) : 0; }""")
+        """How many warning hosts the page has, and the pauses handled by the last one (the editor typed into last)."""
+        return self.page.evaluate("""() => { const hosts = [...document.querySelectorAll("impartial-warning")];
+            const h = hosts[hosts.length - 1]; return [hosts.length, h ? Number(h.dataset.impartialChecks || 0) : 0]; }""")
 
     def wait_checked(self, before):
-        """Waits until the last warning host has handled a pause after `before` and is done; returns its attributes."""
-        self.page.wait_for_function("""(n) => { const h = [...document.querySelectorAll("impartial-warning")].pop();
-            return h && Number(h.dataset.impartialChecks || 0) > n && h.dataset.impartialState === "done"; }""", arg=before)
+        """Waits until the last warning host (a new one, or the same one past `before`) has handled a pause and is done."""
+        self.page.wait_for_function("""([count, checks]) => { const hosts = [...document.querySelectorAll("impartial-warning")];
+            const h = hosts[hosts.length - 1]; if (!h) return false;
+            const handled = Number(h.dataset.impartialChecks || 0) > (hosts.length > count ? 0 : checks);
+            return handled && h.dataset.impartialState === "done"; }""", arg=before)
         return self.attributes()
 
     def attributes(self):

@@ -164,6 +164,8 @@ def browser_context(tmp_path_factory):
             viewport={"width": 1100, "height": 800},
         )
         context.route("**/*", _serve_fixture)
+        # Failures show in seconds rather than half a minute; every wait here is for an event, never a sleep.
+        context.set_default_timeout(15000)
         try:
             yield context
         finally:
