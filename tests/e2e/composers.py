@@ -100,8 +100,9 @@ class Composer:
 
     def paste(self, text):
         before = self.checks()
-        if self.library() == "textarea":
-            # A synthetic paste event inserts nothing into a native field; insertText is what a paste does there.
+        if self.library() in ("textarea", "contenteditable"):
+            # A synthetic paste event inserts nothing where the browser itself edits (a native field, a bare
+            # contenteditable): only trusted events have default actions. insertText is what a paste does there.
             self.page.keyboard.insert_text(text)
         else:
             self.editor.evaluate(PASTE, text)

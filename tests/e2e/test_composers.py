@@ -4,7 +4,7 @@ the library's own model after typing, Backspace, paste and undo, and every send 
 once for a risky draft."""
 import pytest
 
-from .composers import Composer, site_host
+from .composers import Composer
 from .conftest import COMPOSERS
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,12 @@ def composer(ext):
         page.close()
 
 
+def assert_outside(badge, box):
+    apart = (badge["x"] >= box["x"] + box["width"] or badge["x"] + badge["width"] <= box["x"]
+             or badge["y"] >= box["y"] + box["height"] or badge["y"] + badge["height"] <= box["y"])
+    assert apart, (badge, box)
+
+
 def level_of(expected, text, variant):
     answer = expected(text, variant["site"])
     return {"level": answer["level"], "findings": len(answer["findings"])}, answer["findings"]
@@ -44,6 +50,9 @@ def test_composer_warns_on_its_own_model_and_stops_the_first_send(composer, expe
     want, findings = level_of(expected, RISKY, variant)
     assert want["level"] in ("medium", "high")
     assert attrs == want
+
+    # The badge sits outside the text box: it never covers text.
+    assert_outside(c.host.locator(".badge").bounding_box(), c.editor.bounding_box())
 
     # Highlights sit over the risky words (rich editors: on the words' own Range; fields: inside the field).
     for finding in findings:
@@ -77,7 +86,7 @@ def test_composer_warns_on_its_own_model_and_stops_the_first_send(composer, expe
         c.gesture(send)
         question = c.wait_question()
         assert question.locator("li .match").all_text_contents() == [f["match"] for f in findings]
-        assert c.posted() == []
+        assert c.posted() == [], c.page.evaluate("() => Fixture.posted")
         question.locator("button.keep").click()
         c.wait_no_question()
         assert c.model() == RISKY
@@ -85,4 +94,26 @@ def test_composer_warns_on_its_own_model_and_stops_the_first_send(composer, expe
     c.gesture(variant["sends"][0])
     c.wait_question().locator("button.post").click()
     assert c.wait_posted(1) == [RISKY]
-    assert site_host(variant)
+
+
+def test_badge_stays_beside_a_short_composer_and_in_view_while_the_page_scrolls(composer):
+    c = composer(next(v for v in VARIANTS if v["id"] == "x.reply-inline"))
+    c.type(RISKY)
+    badge = c.host.locator(".badge")
+    viewport = c.page.viewport_size
+
+    def placed():
+        b, e = badge.bounding_box(), c.editor.bounding_box()
+        assert_outside(b, e)
+        assert 0 <= b["x"] and b["x"] + b["width"] <= viewport["width"], b
+        assert 0 <= b["y"] and b["y"] + b["height"] <= viewport["height"], b
+        return b, e
+
+    before, editor = placed()
+    # Scrolled until the composer is near the top of the window: the badge moves with it and stays on screen.
+    c.page.mouse.wheel(0, editor["y"] - 10)
+    c.page.wait_for_function("y => { const h = [...document.querySelectorAll('impartial-warning')].pop();"
+                             " return h.shadowRoot.querySelector('.badge').getBoundingClientRect().top < y; }",
+                             arg=before["y"] - 5)
+    after, moved = placed()
+    assert abs((before["y"] - after["y"]) - (editor["y"] - moved["y"])) <= 2, (before, after, editor, moved)
