@@ -1,5 +1,4 @@
 """Drives one composer variant of fixtures/composers.json on its real editor library."""
-from urllib.parse import urlsplit
 
 # The editor's visible text of one finding's match, and the extension's mark for it, as viewport boxes.
 MARK_AND_TEXT = """(editor, [needle, rule]) => {
@@ -32,10 +31,6 @@ PASTE = """(editor, text) => {
   data.setData("text/plain", text);
   editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true, composed: true}));
 }"""
-
-
-def site_host(variant):
-    return urlsplit(variant["url"]).hostname.removeprefix("www.")
 
 
 class Composer:
@@ -100,6 +95,7 @@ class Composer:
 
     def paste(self, text):
         before = self.checks()
+        self.page.evaluate("id => Fixture.cutoff(id)", self.v["fixture"])
         if self.library() in ("textarea", "contenteditable"):
             # A synthetic paste event inserts nothing where the browser itself edits (a native field, a bare
             # contenteditable): only trusted events have default actions. insertText is what a paste does there.

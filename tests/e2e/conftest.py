@@ -307,3 +307,22 @@ def open_site(ext):
 def dump(value):
     return json.dumps(value, indent=2, sort_keys=True)
 
+
+
+@pytest.fixture
+def composer(ext):
+    """Opens a composer variant of fixtures/composers.json (by id or row) in a new page of the session's context."""
+    from .composers import Composer
+
+    pages = []
+
+    def open_(variant):
+        if isinstance(variant, str):
+            variant = next(v for v in COMPOSERS["composers"] if v["id"] == variant)
+        page = ext.context.new_page()
+        pages.append(page)
+        return Composer(page, variant).open()
+
+    yield open_
+    for page in pages:
+        page.close()

@@ -4,7 +4,6 @@ the library's own model after typing, Backspace, paste and undo, and every send 
 once for a risky draft."""
 import pytest
 
-from .composers import Composer
 from .conftest import COMPOSERS
 
 pytestmark = pytest.mark.browser
@@ -12,20 +11,6 @@ pytestmark = pytest.mark.browser
 RISKY = "Vote Labour on Thursday!"
 TAIL = "Thursday!"
 VARIANTS = COMPOSERS["composers"]
-
-
-@pytest.fixture
-def composer(ext):
-    pages = []
-
-    def open_(variant):
-        page = ext.context.new_page()
-        pages.append(page)
-        return Composer(page, variant).open()
-
-    yield open_
-    for page in pages:
-        page.close()
 
 
 def assert_outside(badge, box):
@@ -73,10 +58,8 @@ def test_composer_warns_on_its_own_model_and_stops_the_first_send(composer, expe
     assert c.model() == RISKY
     assert attrs == want
     attrs = c.press("Control+z")
-    undone = c.model()
-    assert undone != RISKY and RISKY.startswith(undone), undone
-    if undone.strip():
-        assert attrs == level_of(expected, undone, variant)[0]
+    assert c.model() == RISKY[: -len(TAIL)]
+    assert attrs == level_of(expected, c.model(), variant)[0]
     # Redo brings the risky draft back for the send checks.
     c.press("Control+Shift+z")
     assert c.model() == RISKY
@@ -97,7 +80,7 @@ def test_composer_warns_on_its_own_model_and_stops_the_first_send(composer, expe
 
 
 def test_badge_stays_beside_a_short_composer_and_in_view_while_the_page_scrolls(composer):
-    c = composer(next(v for v in VARIANTS if v["id"] == "x.reply-inline"))
+    c = composer("x.reply-inline")
     c.type(RISKY)
     badge = c.host.locator(".badge")
     viewport = c.page.viewport_size
