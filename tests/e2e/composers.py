@@ -81,10 +81,12 @@ class Composer:
         return self.host.evaluate(
             "h => ({level: h.dataset.impartialLevel, findings: Number(h.dataset.impartialFindings)})")
 
-    def type(self, text):
+    def type(self, text, delay=0, click=True):
+        """Types at the caret (after a click into the editor, unless click=False) and waits for the check."""
         before = self.checks()
-        self.editor.click()
-        self.page.keyboard.type(text)
+        if click:
+            self.editor.click()
+        self.page.keyboard.type(text, delay=delay)
         return self.wait_checked(before)
 
     def press(self, key, times=1):
