@@ -17,8 +17,12 @@
     composers: ["facebook.post", "facebook.comment", "facebook.reply", "facebook.messenger"],
     editors: 'div[contenteditable="true"][data-lexical-editor="true"], div[contenteditable="true"][role="textbox"][aria-label="Message"]',
     submit: 'div[role="button"][aria-label="Post"], div[role="button"][aria-label="Next"], div[role="button"][aria-label="Comment"], div[role="button"][aria-label="Press enter to send"], div[role="button"][aria-label="Send"], button[type="submit"]',
-    // Only the post composer (in its dialog) needs the button; every other box sends on Enter.
-    enterSends: (editor) => !editor.closest('[role="dialog"]'),
+    // Only the post composer (a dialog with a Post button) needs the button; every other box sends
+    // on Enter, comments in a photo's or post's dialog too.
+    enterSends: (editor) => {
+      const dialog = editor.closest('[role="dialog"]');
+      return !(dialog && dialog.querySelector('div[role="button"][aria-label="Post"]'));
+    },
     container: (editor) => editor.closest('[role="dialog"], form, [role="article"], [role="main"]'),
   };
 })(globalThis);
