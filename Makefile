@@ -8,7 +8,7 @@ PORT   ?= 8765
 export PORT
 export IMPARTIAL_RULES_DIR ?= shared-rules
 
-.PHONY: run test test-py test-js train eval mirrored bench package lint-ext chromium clean
+.PHONY: run test test-py test-js train eval mirrored bench package lint-ext chromium fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,16 @@ run: $(VENV)/.run-deps
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+FIXTURES := tests/e2e/fixtures/build/fixtures.js
+
+## fixtures: bundle the pinned editor libraries (Draft.js, Lexical, Quill, TipTap) for the browser tests
+fixtures: $(FIXTURES)
+
+$(FIXTURES): tests/e2e/fixtures/src/index.js package-lock.json node_modules/.installed
+	npm run --silent build:fixtures
+
 ## test: every suite (pytest: service, rules, browser; node --test: extension units)
-test: $(VENV)/.train-deps node_modules/.installed chromium
+test: $(VENV)/.train-deps node_modules/.installed $(FIXTURES) chromium
 	$(BIN)/python -m pytest
 	node --test tests/js
 
@@ -69,4 +77,4 @@ lint-ext: node_modules/.installed
 	npx --no-install web-ext lint --source-dir extension --self-hosted
 
 clean:
-	rm -rf $(VENV) node_modules dist .pytest_cache
+	rm -rf $(VENV) node_modules dist .pytest_cache tests/e2e/fixtures/build
