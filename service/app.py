@@ -10,6 +10,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import admin, api, errors, logs, metrics
+from .rules import RulesError
 from .sentiment import sentence_sentiment
 from .store import RulesStore
 
@@ -116,7 +117,12 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
 
     sentence_sentiment("warm up")  # loads TextBlob's lexicon now, not in the first request
-    store = RulesStore(app.config["RULES_DIR"], app.config["RUNTIME_DIR"], app.config["RULES_POLL_SECONDS"])
+    try:
+        store = RulesStore(app.config["RULES_DIR"], app.config["RUNTIME_DIR"], app.config["RULES_POLL_SECONDS"])
+    except RulesError as exc:
+        log.error("rules refused at startup", extra={"event": "rules_refused",
+                                                     "problems": [p.as_dict() for p in exc.problems]})
+        raise
     app.extensions["impartial.store"] = store
     app.extensions["impartial.throttle"] = admin.Throttle(store.runtime / "throttle")
 
@@ -125,8 +131,8 @@ def create_app(test_config=None):
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     errors.register(app)
-    _check_host(app, allowed_hosts(app.config["ALLOWED_HOSTS"], os.environ.get("HOST")))
     _instrument(app)
+    _check_host(app, allowed_hosts(app.config["ALLOWED_HOSTS"], os.environ.get("HOST")))
     return app
 
 

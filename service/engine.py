@@ -264,12 +264,13 @@ class RuleSet:
         problems = []
         for rule in self.rules.values():
             file = f"packs/{rule.pack}.yaml"
-            for example in rule.source["examples"]["match"]:
+            # Examples are named by position, never quoted: a message never echoes a file's content.
+            for index, example in enumerate(rule.source["examples"]["match"]):
                 if not self._fires(rule, example):
-                    problems.append(Problem(file, rule.id, f"does not match its example {example!r}"))
-            for example in rule.source["examples"]["no_match"]:
+                    problems.append(Problem(file, rule.id, f"does not match its example examples.match[{index}]"))
+            for index, example in enumerate(rule.source["examples"]["no_match"]):
                 if self._fires(rule, example):
-                    problems.append(Problem(file, rule.id, f"matches its no_match example {example!r}"))
+                    problems.append(Problem(file, rule.id, f"matches its no_match example examples.no_match[{index}]"))
         if problems:
             raise RulesError(problems)
 

@@ -11,6 +11,7 @@ refusals (bad framing, oversize headers) are answered as JSON, like every app er
 import errno
 import json
 import logging
+import os
 import re
 import selectors
 import time
@@ -22,7 +23,7 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 
 log = logging.getLogger("impartial.worker")
 
-READ_TIMEOUT = 10.0
+READ_TIMEOUT = float(os.environ.get("READ_TIMEOUT") or 10)
 HEAD_LIMIT = 64 * 1024  # past this without a blank line, the parser gives its own refusal
 BODY_LIMIT = 1024 * 1024  # a larger declared body is handed on at once: the app refuses it unread
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,15})[ \t]*(?=\r\n|$)", re.I)
