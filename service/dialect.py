@@ -119,11 +119,7 @@ class _Parser:
         if char in _CONTROL_ESCAPES:
             return Node("char", chars=frozenset({_CONTROL_ESCAPES[char]}))
         if char == "u":
-            digits = self.p[self.i:self.i + 4]
-            if len(digits) != 4 or any(d not in "0123456789abcdefABCDEF" for d in digits):
-                self.error("write \\u with exactly four hex digits")
-            self.i += 4
-            return Node("char", chars=frozenset({chr(int(digits, 16))}))
+            self.error("RE2 does not read \\u escapes: write the character itself")
         if char in _SYNTAX or (in_class and char == "-"):
             return Node("char", chars=frozenset({char}))
         if char.isdigit():

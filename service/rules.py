@@ -263,7 +263,7 @@ def _describe(error):
 def _yaml_reason(exc):
     # PyYAML's problem text can quote a fragment of the file: keep it only when it is a few characters.
     problem = str(getattr(exc, "problem", None) or type(exc).__name__)
-    return re.sub(r"'[^']{5,}'", "'...'", problem)[:200]
+    return re.sub(r"'(?!<)[^']{5,}'", "'...'", problem)[:200]
 
 
 def parse_files(files):
