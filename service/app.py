@@ -96,6 +96,11 @@ def allowed_hosts(spec, bind_host=None):
     return names
 
 
+def max_body_bytes(max_chars):
+    """The largest body a request may carry: the text at 6 bytes a character (\\u escapes), and room for the rest."""
+    return max_chars * 6 + 65536
+
+
 def _origin_patterns(spec):
     """CORS origins as regexes: `*` in a configured origin matches any run of characters."""
     return [re.compile("^" + re.escape(o.strip()).replace(r"\*", ".*") + "$") for o in spec.split(",") if o.strip()]
@@ -109,7 +114,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
     _check_config(app.config)
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_CHARS"] * 6 + 65536
+    app.config["MAX_CONTENT_LENGTH"] = max_body_bytes(app.config["MAX_CHARS"])
     app.json = JsonProvider(app)
     logs.configure(app.config["LOG_LEVEL"])
     if app.config["TRUSTED_PROXIES"]:

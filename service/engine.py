@@ -98,18 +98,22 @@ class Text:
     def _search(self, regex):
         data, spans, pos, size = self.data, [], 0, len(self.data)
         while pos <= size:
-            budget.check()
-            match = regex.search(data, pos)
-            if match is None:
+            # One finditer per run of accepted matches: a search call per match costs several
+            # times more in the wrapper, and a text may hold thousands of matches.
+            restart = None
+            for match in regex.finditer(data, pos):
+                budget.check()
+                start, end = match.span()
+                if end > start and self._bounded(start, end):
+                    spans.append((start, end))
+                    continue
+                restart = start + 1  # inside a longer word: look again one character on
+                while restart < size and 0x80 <= data[restart] < 0xC0:
+                    restart += 1
                 break
-            start, end = match.span()
-            if end > start and self._bounded(start, end):
-                spans.append((start, end))
-                pos = end
-            else:
-                pos = start + 1
-                while pos < size and 0x80 <= data[pos] < 0xC0:
-                    pos += 1
+            if restart is None:
+                break
+            pos = restart
         return spans
 
     def _bounded(self, start, end):

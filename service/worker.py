@@ -21,11 +21,14 @@ from functools import partial
 from gunicorn.http import errors as http_errors
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from .app import DEFAULTS, max_body_bytes
+
 log = logging.getLogger("impartial.worker")
 
 READ_TIMEOUT = float(os.environ.get("READ_TIMEOUT") or 10)
 HEAD_LIMIT = 64 * 1024  # past this without a blank line, the parser gives its own refusal
-BODY_LIMIT = 1024 * 1024  # a larger declared body is handed on at once: the app refuses it unread
+# A larger declared body is handed on at once: the app refuses it (413) unread.
+BODY_LIMIT = max_body_bytes(int(os.environ.get("IMPARTIAL_MAX_CHARS") or DEFAULTS["MAX_CHARS"]))
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,15})[ \t]*(?=\r\n|$)", re.I)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.I)
 _EXPECT = re.compile(rb"\r\nexpect[ \t]*:[ \t]*100-continue", re.I)
