@@ -4,6 +4,7 @@ Any string in shared-rules/ that shares a run of RUN consecutive words with a po
 ../shared/corpus/dev.jsonl fails, so tuning stays honest for posts no one has seen.
 """
 import json
+import os
 import re
 from pathlib import Path
 
@@ -16,6 +17,16 @@ RUN = 5
 # Lexicons of names and established slogans list things that exist in the world (a
 # department's name, a party's slogan), so a corpus post may quote them too.
 NAME_LEXICONS = ("public-bodies-", "parties-", "politicians-", "party-")
+
+
+def _corpus():
+    """The corpus path; without ../shared beside the clone, a skip that says so (a failure under CI, where it is there)."""
+    if not CORPUS.exists():
+        message = f"the labelled corpus is not at {CORPUS} (it lives in ../shared beside the clone)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return CORPUS
 
 
 def _is_name_list(path):
@@ -42,9 +53,8 @@ def _strings(node):
 
 
 def test_no_rule_file_copies_a_run_of_words_from_the_corpus():
-    assert CORPUS.exists(), f"the labelled corpus is expected at {CORPUS}"
     corpus_runs = {}
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+    for line in _corpus().read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         for run in _runs(_words(item["text"])):
             corpus_runs.setdefault(run, item["id"])
@@ -65,6 +75,6 @@ def test_no_rule_file_copies_a_run_of_words_from_the_corpus():
 ])
 def test_the_check_itself_detects_copies(text, copies):
     corpus_runs = set()
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+    for line in _corpus().read_text(encoding="utf-8").splitlines():
         corpus_runs |= _runs(_words(json.loads(line)["text"]))
     assert bool(_runs(_words(text)) & corpus_runs) is copies
