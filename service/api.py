@@ -1,6 +1,7 @@
 """Public API: score a text, the rules in force, health, metrics, OpenAPI."""
 import json
 import time
+from collections import Counter
 
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -125,8 +126,9 @@ def score():
         "profile": profile, "rules_version": ruleset.version,
     }
     metrics.LEVELS.labels(result["level"]).inc()
-    for finding in result["findings"]:
-        metrics.FINDINGS.labels(finding["category"]).inc()
+    # One increment per category, not per finding: each is a locked write to a shared file.
+    for category, count in Counter(finding["category"] for finding in result["findings"]).items():
+        metrics.FINDINGS.labels(category).inc(count)
     return result
 
 
