@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 PORT   ?= 8765
 export PORT
 export IMPARTIAL_RULES_DIR ?= shared-rules
+IMAGE  ?= localhost/impartial:dev
 
-.PHONY: run test test-py test-js train eval mirrored bench package lint-ext chromium fixtures clean
+.PHONY: run test test-py test-js train eval mirrored bench package lint-ext chromium fixtures clean image image-test wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +68,18 @@ mirrored: $(VENV)/.test-deps
 bench: $(VENV)/.test-deps
 	@command -v wrk >/dev/null || bash scripts/ensure-chromium.sh wrk
 	$(BIN)/python bench/run.py
+
+## wheelhouse: the wheels the Dockerfile installs, pip-downloaded into build/wheelhouse/
+wheelhouse: $(VENV)/.run-deps
+	bash scripts/image.sh wheelhouse
+
+## image: the container image ($(IMAGE)), built by buildah from a debootstrap base (cached in build/image/)
+image: $(VENV)/.run-deps
+	IMAGE=$(IMAGE) bash scripts/image.sh
+
+## image-test: build the image, run the service inside it and check it over HTTP
+image-test: image $(VENV)/.test-deps
+	IMPARTIAL_IMAGE=$(IMAGE) $(BIN)/python -m pytest tests/image_check.py
 
 ## package: Chrome and Firefox zips under dist/
 package:

@@ -1,4 +1,4 @@
-"""Public API: score a text, the rules in force, health, metrics, OpenAPI."""
+"""Public API: score a text, the rules in force, health and readiness, metrics, OpenAPI."""
 import json
 
 from flask import Blueprint, Response, current_app, request
@@ -143,6 +143,15 @@ def _described(ruleset):
 def healthz():
     ruleset = current_app.extensions["impartial.store"].get()
     return {"status": "ok", "rules_version": ruleset.version}
+
+
+@bp.get("/readyz")
+def readyz():
+    store = current_app.extensions.get("impartial.store")
+    # The model ships and reloads with the rules, so a loaded RuleSet means both are in.
+    if getattr(store, "current", None) is None:
+        raise ApiError(503, "not_ready", "the rules are not loaded yet", headers={"Retry-After": "1"})
+    return {"status": "ready", "rules_version": store.get().version}
 
 
 @bp.get("/metrics")

@@ -131,7 +131,7 @@ def create_app(test_config=None):
     app.extensions["impartial.store"] = store
     app.extensions["impartial.throttle"] = admin.Throttle(store.runtime / "throttle")
 
-    CORS(app, resources={r"/v1/*": {}, r"/v2/*": {}, r"/healthz": {}}, origins=_origin_patterns(app.config["ALLOWED_ORIGINS"]),
+    CORS(app, resources={r"/v1/*": {}, r"/v2/*": {}, r"/healthz": {}, r"/readyz": {}}, origins=_origin_patterns(app.config["ALLOWED_ORIGINS"]),
          methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"], max_age=600)
     app.register_blueprint(api.bp)
     app.register_blueprint(languagetool.bp)

@@ -106,6 +106,11 @@ SCHEMAS = {
         "required": ["status", "rules_version"],
         "properties": {"status": {"type": "string", "enum": ["ok"]}, "rules_version": {"type": "string"}},
     },
+    "Ready": {
+        "type": "object",
+        "required": ["status", "rules_version"],
+        "properties": {"status": {"type": "string", "enum": ["ready"]}, "rules_version": {"type": "string"}},
+    },
     "Reload": {
         "type": "object",
         "required": ["rules_version", "previous_version", "rules", "propagation_seconds"],
@@ -189,6 +194,15 @@ def spec(server_url="/", profiles=None, max_chars=20000):
                 "operationId": "health",
                 "summary": "Liveness and the rules version",
                 "responses": {"200": _json("Health", "serving")},
+            }},
+            "/readyz": {"get": {
+                "operationId": "ready",
+                "summary": "Readiness: the rules (and model) are loaded",
+                "responses": {
+                    "200": _json("Ready", "ready to score"),
+                    "503": {**_error("the rules are not loaded yet"),
+                            "headers": {"Retry-After": {"schema": {"type": "string"}}}},
+                },
             }},
             "/metrics": {"get": {
                 "operationId": "metrics",

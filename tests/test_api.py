@@ -127,6 +127,7 @@ def test_body_far_over_the_limit_is_413_json(tmp_path):
     ("get", "/v1/score", 405, "method_not_allowed"),
     ("put", "/v1/score", 405, "method_not_allowed"),
     ("post", "/healthz", 405, "method_not_allowed"),
+    ("post", "/readyz", 405, "method_not_allowed"),
     ("delete", "/v1/rules", 405, "method_not_allowed"),
 ])
 def test_routing_errors_are_json(client, method, path, status, code):
@@ -139,6 +140,20 @@ def test_routing_errors_are_json(client, method, path, status, code):
 def test_healthz(client, app):
     body = client.get("/healthz").get_json()
     assert body == {"status": "ok", "rules_version": app.extensions["impartial.store"].get().version}
+
+
+def test_readyz_once_the_rules_are_loaded(client, app):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ready", "rules_version": app.extensions["impartial.store"].get().version}
+
+
+def test_readyz_is_a_json_503_before_the_rules_are_loaded(client, app, monkeypatch):
+    monkeypatch.setattr(app.extensions["impartial.store"], "current", None)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json() == {"error": {"code": "not_ready", "message": "the rules are not loaded yet"}}
 
 
 def test_rules_endpoint_and_etag(client):
@@ -182,6 +197,8 @@ def test_cors_origins_are_configurable(tmp_path):
     assert response.headers.get("Access-Control-Allow-Origin") == "https://intranet.example.gov"
     response = app.test_client().get("/healthz", headers={"Origin": "chrome-extension://abc"})
     assert "Access-Control-Allow-Origin" not in response.headers
+    response = app.test_client().get("/readyz", headers={"Origin": "https://intranet.example.gov"})
+    assert response.headers.get("Access-Control-Allow-Origin") == "https://intranet.example.gov"
 
 
 def test_metrics_count_requests_and_findings_by_category(client):

@@ -21,7 +21,7 @@ def test_every_operation_conforms_to_the_openapi_document(service_url):
     schema = schemathesis.openapi.from_url(service_url + "/openapi.json")
     operations = _operations(schema)
     assert {op.label for op in operations} >= {"POST /v1/score", "GET /v1/rules", "GET /healthz",
-                                               "POST /admin/rules/reload", "POST /v2/check", "GET /v2/languages"}
+                                               "GET /readyz", "POST /admin/rules/reload", "POST /v2/check", "GET /v2/languages"}
     for operation in operations:
         admin = operation.path.startswith("/admin")
         headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"} if admin else None

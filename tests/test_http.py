@@ -117,6 +117,7 @@ OPENAPI_CASES = [
     ("post", "/v1/score", {"json": {"text": "a" * 20001}}, 413),
     ("get", "/v1/rules", {}, 200),
     ("get", "/healthz", {}, 200),
+    ("get", "/readyz", {}, 200),
     ("post", "/admin/rules/reload", {"headers": AUTH}, 200),
     ("post", "/admin/rules/reload", {}, 401),
 ]
