@@ -24,6 +24,7 @@ LOW_CAP = 30
 THRESHOLDS = (("high", 70), ("medium", 40), ("low", 1))
 OPINION_CATEGORIES = frozenset({"politician_commentary", "party_political", "policy_opinion", "contentious_issue"})
 SENTIMENT_BOOST = 0.5
+MODEL_MIN_WORDS = 3
 # A "sentence" longer than this is a text without sentence ends; its opening stands for it,
 # so the sentiment analyser (the costliest step per character) runs on a bounded input.
 SENTIMENT_MAX_BYTES = 2000
@@ -439,12 +440,27 @@ class RuleSet:
     def _judge(self, subject, profile_name, view, best):
         """Add the model's findings to `best`, merged with rule findings on the same sentences.
 
-        Returns {finding key: {confidence, evidence}} for the findings the model judged."""
-        budget.check()
-        model = self.model
+        The model judges each paragraph on its own (with the rules' verdict on that paragraph),
+        so adding a paragraph never takes a finding away. Returns {finding key: {confidence,
+        evidence}} for the findings the model judged."""
         spans = subject.sentence_spans()
-        rules = [{"category": key[2], "severity": value[2]} for key, value in best.items()]
-        judgement = model.judge(subject.data, spans, rule_features(rules, CATEGORIES), subject.entity_spans())
+        entities = subject.entity_spans()
+        rules = [(key[0], key[1], {"category": key[2], "severity": value[2]}) for key, value in best.items()]
+        judged = {}
+        for start, end in _paragraphs(subject.data):
+            budget.check()
+            indexes = [i for i, (a, b) in enumerate(spans) if start <= a and b <= end and a < b]
+            if indexes:
+                inside = [r for a, b, r in rules if start <= a and b <= end]
+                judged.update(self._judge_paragraph(subject, profile_name, view, best, [spans[i] for i in indexes],
+                                                    indexes, [e for e in entities if start <= e[0] and e[1] <= end], inside))
+        return judged
+
+    def _judge_paragraph(self, subject, profile_name, view, best, spans, indexes, entities, rules):
+        model = self.model
+        judgement = model.judge(subject.data, spans, rule_features(rules, CATEGORIES), entities)
+        if sum(1 for t in judgement.tokens if t[2][0] < "\U00010000") < MODEL_MIN_WORDS:
+            return {}  # an emoji or two, a word or two: too little for the model to judge
         confidence = judgement.probability("warn")
         if confidence < model.thresholds["medium"]:
             return {}
@@ -469,6 +485,7 @@ class RuleSet:
                 continue
             taken.add((first, last))
             start, end = spans[first][0], spans[last][1]
+            top = indexes[top]
             words = judgement.token_contributions(category) + judgement.token_contributions("warn")
             inside = [k for k, t in enumerate(tokens) if t[0] >= start and t[1] <= end and words[k] > 0]
             evidence = sorted(sorted(inside, key=lambda k: -words[k])[:3])
@@ -532,6 +549,19 @@ class ModelRule:
     message: str
     suggestion: str
     guidance: dict
+
+
+_PARAGRAPH_BREAK = re.compile(rb"\n[ \t]*\n")
+
+
+def _paragraphs(data):
+    """(start, end) byte spans of the paragraphs of a text: runs of lines between blank lines."""
+    out, start = [], 0
+    for match in _PARAGRAPH_BREAK.finditer(data):
+        out.append((start, match.start()))
+        start = match.end()
+    out.append((start, len(data)))
+    return out
 
 
 def _entity_kind(key):
