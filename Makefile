@@ -7,8 +7,10 @@ BIN    := $(VENV)/bin
 PORT   ?= 8765
 export PORT
 export IMPARTIAL_RULES_DIR ?= shared-rules
+# puppeteer-core drives Debian's firefox-esr; no npm package may fetch a browser of its own.
+export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: run test test-py test-js eval bench package lint-ext chromium clean
+.PHONY: run test test-py test-js test-firefox eval bench package lint-ext chromium firefox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +35,19 @@ run: $(VENV)/.run-deps
 chromium:
 	@bash scripts/ensure-chromium.sh
 
-## test: every suite (pytest: service, rules, browser; node --test: extension units)
-test: $(VENV)/.test-deps node_modules/.installed chromium
+## firefox: Debian's firefox-esr for the Firefox browser tests (installed when root and missing)
+firefox:
+	@bash scripts/ensure-chromium.sh firefox-esr
+
+## test: every suite (pytest: service, rules, browser in Chromium; node --test: extension units, browser in Firefox)
+test: $(VENV)/.test-deps node_modules/.installed chromium firefox
 	$(BIN)/python -m pytest
 	node --test tests/js
+	node --test tests/firefox
+
+## test-firefox: only the browser tests in Firefox (puppeteer-core, a real gunicorn on a free port)
+test-firefox: $(VENV)/.run-deps node_modules/.installed firefox
+	node --test tests/firefox
 
 ## eval: detection quality on ../shared/corpus/dev.jsonl through a running service
 eval: $(VENV)/.test-deps

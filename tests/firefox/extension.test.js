@@ -94,7 +94,7 @@ describe("the extension in Firefox", { skip }, () => {
       });
     }
 
-    test("should open the card on hover, styled by the extension under the page's strict CSP", async () => {
+    test("should open the card on hover, styled by the extension under the page's strict CSP, and Ignore this lasts for the session", async () => {
       const site = await ff.openSite("facebook");
       await site.type(RISKY);
       await site.settled();
@@ -122,6 +122,26 @@ describe("the extension in Firefox", { skip }, () => {
       const n = findings.length;
       assert.equal(card.label, `Impartial: high risk, ${n} finding${n === 1 ? "" : "s"}. Show details`);
       assert.deepEqual((await site.replica()).foreign, []);
+
+      // "Ignore this" on every finding clears the warning, and lasts for the session (other tabs too).
+      const buttons = await site.page.$$("impartial-warning >>> .card button.ignore");
+      for (const button of buttons.reverse()) await button.click();
+      await site.page.waitForSelector('impartial-warning[data-impartial-findings="0"]', { timeout: 30000 });
+      assert.deepEqual(await site.attributes(), { level: "none", findings: 0, state: "done" });
+      const again = await ff.openSite("threads");
+      await again.type(RISKY);
+      assert.deepEqual(await again.settled(), { level: "none", findings: 0, state: "done" });
+    });
+
+    test("should find an editor the page adds later, without focus, and guard its own Post button", async () => {
+      const site = await ff.openSite("x");
+      await site.page.evaluate((draft) => openComposeDialog(`Quoting: ${draft}`), RISKY);
+      await site.page.waitForSelector('impartial-warning[data-impartial-state="done"]', { timeout: 30000 });
+      assert.equal(await site.page.$eval('impartial-warning[data-impartial-state="done"]', (h) => h.dataset.impartialLevel), "high");
+      await site.page.click('[data-testid="tweetButton"]');
+      await site.page.waitForSelector('impartial-warning[data-impartial-confirm="open"]', { timeout: 30000 });
+      const replica = await site.replica();
+      assert.deepEqual([replica.foreign, replica.editors.map((e) => e.matches), replica.posted], [[], [true, true], []]);
     });
   });
 

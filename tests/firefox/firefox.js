@@ -16,6 +16,24 @@ const GECKO_ID = JSON.parse(fs.readFileSync(path.join(EXTENSION, "manifest.json"
 // installExtension answers with the gecko id; fixing the internal UUID makes moz-extension:// URLs known.
 const UUID = "3c1f6a52-8e0d-4b7a-9f21-6d4e5b7c8a90";
 const TIMEOUT_MS = 30000;
+// Nothing leaves the machine: every request that is neither intercepted nor to loopback (which
+// Firefox never proxies) goes to a proxy on a closed loopback port, and no name is looked up.
+const OFFLINE_PREFS = {
+  "network.proxy.type": 1,
+  "network.proxy.http": "127.0.0.1",
+  "network.proxy.http_port": 9,
+  "network.proxy.ssl": "127.0.0.1",
+  "network.proxy.ssl_port": 9,
+  "network.proxy.socks_remote_dns": true,
+  "network.dns.disablePrefetch": true,
+  "network.predictor.enabled": false,
+  "network.prefetch-next": false,
+  "network.dns.localDomains": "dummy.test",
+  // and Firefox's own remote settings and experiments are not even tried.
+  "services.settings.server": "http://127.0.0.1:9/",
+  "messaging-system.rsexperimentloader.enabled": false,
+  "app.shield.optoutstudies.enabled": false,
+};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Debian's firefox-esr (or $FIREFOX), or null when it is not installed. */
@@ -170,9 +188,11 @@ async function launch() {
     headless: true,
     // Needed to open moz-extension:// pages from the remote protocol.
     args: ["--remote-allow-system-access"],
-    env: { ...process.env, HOME: home },
-    extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }) },
+    // MOZ_REMOTE_SETTINGS_DEVTOOLS lets release builds honour services.settings.server.
+    env: { ...process.env, HOME: home, MOZ_REMOTE_SETTINGS_DEVTOOLS: "1" },
+    extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }), ...OFFLINE_PREFS },
     timeout: 120000,
+    dumpio: process.env.FIREFOX_DUMPIO === "1", // Firefox's own console (the background's errors too), for debugging
   });
   const extension = new Extension(browser, home);
   await extension.install();
