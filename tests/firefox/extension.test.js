@@ -20,6 +20,22 @@ const rect = (el) => {
   return { x: r.x, y: r.y, width: r.width, height: r.height };
 };
 // In one call: the overlay redraws its underlines, so a handle to one may be gone the next moment.
+// Where the overlay draws a finding's underline, and where the browser lays out its words.
+const markVsText = ({ editor, needle, rule }) => {
+  const walker = document.createTreeWalker(document.querySelector(editor), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const i = n.data.indexOf(needle);
+    if (i < 0) continue;
+    const range = document.createRange();
+    range.setStart(n, i);
+    range.setEnd(n, i + needle.length);
+    const markEl = document.querySelector("impartial-warning").shadowRoot.querySelector(`.mark[data-rule="${rule}"]`);
+    if (!markEl) return null;
+    const box = (r) => [r.left, r.top, r.width, r.height].map(Math.round);
+    return { text: box(range.getBoundingClientRect()), mark: box(markEl.getBoundingClientRect()) };
+  }
+  return null;
+};
 const markRects = (site) => site.page.evaluate(() => {
   const marks = document.querySelector("impartial-warning").shadowRoot.querySelectorAll(".mark");
   return [...marks].map((m) => {
@@ -45,8 +61,11 @@ describe("the extension in Firefox", { skip }, () => {
 
   before(async () => {
     assert.deepEqual(missing, [], "make test-firefox installs firefox-esr and .venv");
-    service = await startService({ workers: 2 });
-    ff = await launch();
+    // Both at once (each takes seconds); whichever started is stopped in after() if the other failed.
+    const [s, f] = await Promise.allSettled([startService({ workers: 2 }), launch()]);
+    service = s.value;
+    ff = f.value;
+    for (const r of [s, f]) if (r.status === "rejected") throw r.reason;
     await ff.extension.reset(service.url);
   });
 
@@ -93,6 +112,25 @@ describe("the extension in Firefox", { skip }, () => {
         assert.deepEqual((await site.replica()).foreign, []);
       });
     }
+
+    test("should keep the underline on the words after emoji and a line break, through scrolling and resizing", async () => {
+      const site = await ff.openSite("x");
+      await site.type("\u{1F5F3}\uFE0F Big day for #democracy\n");
+      await site.type("Please Vote Labour on Thursday");
+      assert.equal((await site.settled()).level, "high");
+      const text = (await site.replica()).editors[0].text;
+      const [finding] = (await expected(service.url, text, host("x"))).findings;
+      const args = { editor: site.spec.editor, needle: finding.match, rule: finding.rule };
+      const close = (r) => r !== null && r.mark.every((m, i) => Math.abs(m - r.text[i]) <= 1);
+      const atRest = await until(site.page, markVsText, args, "the underline on its words", close);
+      await site.page.mouse.move(500, 100);
+      await site.page.mouse.wheel({ deltaY: 40 });
+      await until(site.page, markVsText, args, "the underline after scrolling", (r) => close(r) && r.text[1] < atRest.text[1]);
+      // Narrowing the window moves the text; the underline follows.
+      await site.page.setViewport({ width: 420, height: 800 });
+      await until(site.page, markVsText, args, "the underline after resizing", (r) => close(r) && r.text[0] < atRest.text[0]);
+      assert.deepEqual((await site.replica()).foreign, []);
+    });
 
     test("should open the card on hover, styled by the extension under the page's strict CSP, and Ignore this lasts for the session", async () => {
       const site = await ff.openSite("facebook");

@@ -49,17 +49,17 @@ function firefoxPath() {
 }
 
 /**
- * Polls `fn` in the page until it returns something truthy. On moz-extension:// pages Firefox
+ * Polls `fn` in the page until its value passes `accept` (by default: is truthy). On moz-extension:// pages Firefox
  * never reports the load to puppeteer and waitForFunction keeps polling the old document,
  * so waiting there is done with plain evaluate calls (which reach the current document).
  */
-async function until(page, fn, arg, what = String(fn)) {
+async function until(page, fn, arg, what = String(fn), accept = Boolean) {
   const deadline = Date.now() + TIMEOUT_MS;
   let last = null;
   while (Date.now() < deadline) {
     try {
       const value = await page.evaluate(fn, arg);
-      if (value) return value;
+      if (accept(value)) return value;
     } catch (error) {
       last = error; // the document is being replaced
     }
