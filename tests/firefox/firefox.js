@@ -38,7 +38,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Debian's firefox-esr (or $FIREFOX), or null when it is not installed. */
 function firefoxPath() {
-  if (process.env.FIREFOX) return process.env.FIREFOX;
+  if (process.env.FIREFOX) return fs.existsSync(process.env.FIREFOX) ? process.env.FIREFOX : null;
   for (const dir of (process.env.PATH || "").split(path.delimiter)) {
     for (const name of ["firefox-esr", "firefox"]) {
       const candidate = path.join(dir, name);
