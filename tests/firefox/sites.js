@@ -2,6 +2,8 @@
  * The local composer pages the Firefox tests load, each served at its real site's address
  * through request interception. PAGES is the one table of pages and URLs (shared with the
  * Chromium tests' tests/e2e/sites/): repoint it here when those pages move or are renamed.
+ * The tests also use what those pages offer: the READY marker, `Replica.check()` (foreign
+ * mutations, editors' text, posts) and, on x, `openComposeDialog(draft)`.
  */
 "use strict";
 const fs = require("node:fs");
