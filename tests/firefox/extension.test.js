@@ -11,38 +11,11 @@ const fs = require("node:fs");
 const { firefoxPath, launch, until, navigate } = require("./firefox.js");
 const { PYTHON, freePort, startService, expected } = require("./service.js");
 const { PAGES } = require("./sites.js");
+const { rect, markRects, markVsText } = require("./probes.js");
 
 const RISKY = "Vote Labour on Thursday!";
 const BENIGN = "Lovely walk by the river this morning.";
 const host = (name) => new URL(PAGES[name].url).hostname;
-const rect = (el) => {
-  const r = el.getBoundingClientRect();
-  return { x: r.x, y: r.y, width: r.width, height: r.height };
-};
-// In one call: the overlay redraws its underlines, so a handle to one may be gone the next moment.
-// Where the overlay draws a finding's underline, and where the browser lays out its words.
-const markVsText = ({ editor, needle, rule }) => {
-  const walker = document.createTreeWalker(document.querySelector(editor), NodeFilter.SHOW_TEXT);
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    const i = n.data.indexOf(needle);
-    if (i < 0) continue;
-    const range = document.createRange();
-    range.setStart(n, i);
-    range.setEnd(n, i + needle.length);
-    const markEl = document.querySelector("impartial-warning").shadowRoot.querySelector(`.mark[data-rule="${rule}"]`);
-    if (!markEl) return null;
-    const box = (r) => [r.left, r.top, r.width, r.height].map(Math.round);
-    return { text: box(range.getBoundingClientRect()), mark: box(markEl.getBoundingClientRect()) };
-  }
-  return null;
-};
-const markRects = (site) => site.page.evaluate(() => {
-  const marks = document.querySelector("impartial-warning").shadowRoot.querySelectorAll(".mark");
-  return [...marks].map((m) => {
-    const r = m.getBoundingClientRect();
-    return { x: r.x, y: r.y, width: r.width, height: r.height };
-  });
-});
 
 // Missing tools skip the suite on a developer's machine; under CI they fail it.
 const missing = [firefoxPath() ? null : "firefox-esr", fs.existsSync(PYTHON) ? null : ".venv"].filter(Boolean);
