@@ -10,7 +10,7 @@ export IMPARTIAL_RULES_DIR ?= shared-rules
 # puppeteer-core drives Debian's firefox-esr; no npm package may fetch a browser of its own.
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: run test test-py test-js test-firefox eval bench package lint-ext chromium firefox clean
+.PHONY: run test test-py test-js test-firefox train eval bench package lint-ext chromium firefox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-deps: pyproject.toml $(VENV)/.run-deps
 	$(BIN)/pip install --disable-pip-version-check -q -e '.[test]'
+	touch $@
+
+$(VENV)/.train-deps: pyproject.toml $(VENV)/.test-deps
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[test,train]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -40,7 +44,7 @@ firefox:
 	@bash scripts/ensure-chromium.sh firefox-esr
 
 ## test: every suite (pytest: service, rules, browser in Chromium; node --test: extension units, browser in Firefox)
-test: $(VENV)/.test-deps node_modules/.installed chromium firefox
+test: $(VENV)/.train-deps node_modules/.installed chromium firefox
 	$(BIN)/python -m pytest
 	node --test tests/js
 	node --test tests/firefox
@@ -49,9 +53,14 @@ test: $(VENV)/.test-deps node_modules/.installed chromium firefox
 test-firefox: $(VENV)/.run-deps node_modules/.installed firefox
 	node --test tests/firefox
 
-## eval: detection quality on ../shared/corpus/dev.jsonl through a running service
-eval: $(VENV)/.test-deps
-	$(BIN)/python scripts/eval.py $(EVAL_ARGS)
+## train: retrain the model from training/config.json into shared-rules/model/model.json
+train: $(VENV)/.train-deps
+	$(BIN)/python training/train.py $(TRAIN_ARGS)
+
+## eval: cross-validated, held-back, dev and team-check figures of rules + model (EVAL_ARGS="--corpus FILE" for one file)
+eval: $(VENV)/.train-deps
+	$(BIN)/python training/evaluate.py $(EVAL_ARGS)
+
 
 ## bench: engine and HTTP benchmarks, written to bench/RESULTS.md
 bench: $(VENV)/.test-deps

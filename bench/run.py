@@ -3,8 +3,9 @@
     make bench            # prints a table and writes bench/RESULTS.md
 
 Engine figures are the median of repeated timed batches of calls in this process.
-HTTP figures come from wrk against gunicorn with 2 workers on loopback, /v1/score
-and /healthz on the same server in one run.
+HTTP figures come from wrk against gunicorn with 2 workers on loopback, /v1/score,
+/v2/check (LanguageTool's API, the same posts form-encoded) and /healthz on the same
+server in one run.
 """
 import argparse
 import os
@@ -145,16 +146,20 @@ local bodies = {%s}
 local i = 0
 request = function()
   i = i %% #bodies + 1
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[i])
+  return wrk.format("POST", nil, {["Content-Type"] = "%s"}, bodies[i])
 end
 """
 
 
-def wrk_script(posts):
-    """A wrk script that cycles through the posts, one per request."""
+def wrk_script(posts, form=False):
+    """A wrk script that cycles through the posts, one per request: JSON for /v1/score, a form for /v2/check."""
     import json
+    from urllib.parse import urlencode
 
-    return WRK_POSTS % ", ".join("[[" + json.dumps({"text": post}) + "]]" for post in posts)
+    if form:
+        bodies = [urlencode({"text": post, "language": "en-GB"}) for post in posts]
+        return WRK_POSTS % (", ".join("[[" + body + "]]" for body in bodies), "application/x-www-form-urlencoded")
+    return WRK_POSTS % (", ".join("[[" + json.dumps({"text": post}) + "]]" for post in posts), "application/json")
 
 
 def wrk(url, script=None, seconds=8, connections=8):
@@ -195,15 +200,22 @@ def http_bench(rules):
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(wrk_script(post_mix()))
             script = handle.name
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(wrk_script(post_mix(), form=True))
+            form_script = handle.name
         wrk(url + "/healthz", seconds=2)  # warm up both workers
         wrk(url + "/v1/score", script, seconds=2)
+        wrk(url + "/v2/check", form_script, seconds=2)
         health = wrk(url + "/healthz")
         score = wrk(url + "/v1/score", script)
+        check = wrk(url + "/v2/check", form_script)
         os.unlink(script)
+        os.unlink(form_script)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return {"healthz": health, "score": score, "ratio": score["rps"] / health["rps"]}
+    return {"healthz": health, "score": score, "check": check, "ratio": score["rps"] / health["rps"],
+            "check_ratio": check["rps"] / score["rps"]}
 
 
 def machine():
@@ -246,10 +258,13 @@ def report(rows, scaling, http):
         "| endpoint | requests/s | p50 ms | p99 ms | errors |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
-    for name, key in (("GET /healthz", "healthz"), ("POST /v1/score (the 280-char mix)", "score")):
+    for name, key in (("GET /healthz", "healthz"), ("POST /v1/score (the 280-char mix)", "score"),
+                      ("POST /v2/check (the same mix, form-encoded)", "check")):
         r = http[key]
         errors = f"{r['non2xx']} non-2xx" + (f"; socket: {r['socket_errors']}" if r["socket_errors"] else "")
         lines.append(f"| {name} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {errors} |")
+    lines += ["", f"/v2/check answers {http['check_ratio']:.0%} of /v1/score's requests per second "
+                  "(form parsing and LanguageTool's match shape on top of the same scoring)."]
     lines += ["", "## Goals", "", "| goal | measured | verdict |", "| --- | --- | --- |"]
     for goal, measured, verdict in goals(rows, scaling, http):
         lines.append(f"| {goal} | {measured} | {verdict} |")

@@ -67,18 +67,32 @@ def start_service():
     raise SystemExit("the service did not answer within 60 s")
 
 
-def evaluate(url, items, profile=None):
+def http_scorer(url, profile=None):
+    """score(text) -> the /v1/score response of a running service."""
     session = requests.Session()
-    tp = fp = fn = tn = 0
-    per_cat = defaultdict(lambda: [0, 0, 0])  # items, warned, warned with a finding of that category
-    coverage, misses = [], []
-    for item in items:
-        body = {"text": item["text"]}
+
+    def score(text):
+        body = {"text": text}
         if profile:
             body["profile"] = profile
         response = session.post(url + "/v1/score", json=body, timeout=30)
         response.raise_for_status()
-        result = response.json()
+        return response.json()
+    return score
+
+
+def evaluate(url, items, profile=None):
+    return evaluate_with(http_scorer(url, profile), items)
+
+
+def evaluate_with(score, items):
+    """Figures for labelled items, each scored by score(text)."""
+    tp = fp = fn = tn = 0
+    hard_negatives = hard_fp = 0
+    per_cat = defaultdict(lambda: [0, 0, 0])  # items, warned, warned with a finding of that category
+    coverage, misses = [], []
+    for item in items:
+        result = score(item["text"])
         warned = result["warn"]
         found_cats = {f["category"] for f in result["findings"]}
         if item["should_warn"]:
@@ -93,6 +107,9 @@ def evaluate(url, items, profile=None):
         else:
             fp += warned
             tn += not warned
+            if item.get("note", "").startswith("Hard negative"):
+                hard_negatives += 1
+                hard_fp += warned
         if warned != item["should_warn"]:
             misses.append((item, result))
     precision = tp / (tp + fp) if tp + fp else 0.0
@@ -102,6 +119,7 @@ def evaluate(url, items, profile=None):
         "items": len(items), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
         "precision": precision, "recall": recall, "f1": f1,
         "false_warning_rate": fp / (fp + tn) if fp + tn else 0.0,
+        "hard_negative_false_warning_rate": hard_fp / hard_negatives if hard_negatives else 0.0,
         "span_coverage": sum(1 for c in coverage if c >= 0.5) / len(coverage) if coverage else 0.0,
         "categories": {cat: {"items": n, "recall": w / n, "recall_with_category": c / n}
                        for cat, (n, w, c) in sorted(per_cat.items())},
@@ -114,7 +132,8 @@ def evaluate(url, items, profile=None):
 def report(summary, show_misses=True):
     print(f"items {summary['items']}  tp {summary['tp']}  fp {summary['fp']}  fn {summary['fn']}  tn {summary['tn']}")
     print(f"precision {summary['precision']:.3f}  recall {summary['recall']:.3f}  F1 {summary['f1']:.3f}")
-    print(f"false warnings {summary['false_warning_rate']:.1%} of posts that should not warn")
+    print(f"false warnings {summary['false_warning_rate']:.1%} of posts that should not warn, "
+          f"{summary['hard_negative_false_warning_rate']:.1%} of hard negatives")
     print(f"risky spans covered (>=50% of the span under a finding) {summary['span_coverage']:.1%}")
     print(f"{'category':24} {'items':>5} {'recall':>7} {'with category':>14}")
     for cat, row in summary["categories"].items():

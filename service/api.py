@@ -1,10 +1,9 @@
 """Public API: score a text, the rules in force, health, metrics, OpenAPI."""
 import json
-import time
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, request
 
-from . import metrics
+from . import metrics, scoring
 from .errors import ApiError
 from .openapi import spec
 
@@ -66,16 +65,7 @@ def score():
     ruleset = current_app.extensions["impartial.store"].get()
     text, profile, context = parse_score_request(
         body, ruleset, current_app.config["MAX_CHARS"], current_app.config["PROFILE"])
-    started = time.perf_counter()
-    result = ruleset.score(text, profile, context)
-    g.log_fields = {
-        "length": len(text), "score": result["score"], "level": result["level"],
-        "findings": len(result["findings"]), "engine_ms": round((time.perf_counter() - started) * 1000, 3),
-        "profile": profile, "rules_version": ruleset.version,
-    }
-    metrics.LEVELS.labels(result["level"]).inc()
-    for finding in result["findings"]:
-        metrics.FINDINGS.labels(finding["category"]).inc()
+    result = scoring.score(ruleset, text, profile, context)
     return result
 
 

@@ -7,7 +7,7 @@ import time
 from flask import Flask, g, request
 from flask_cors import CORS
 
-from . import admin, api, errors, logs, metrics
+from . import admin, api, errors, languagetool, logs, metrics
 from .sentiment import sentence_sentiment
 from .store import RulesStore
 
@@ -57,9 +57,10 @@ def create_app(test_config=None):
     app.extensions["impartial.store"] = store
     app.extensions["impartial.throttle"] = admin.Throttle(store.runtime / "throttle")
 
-    CORS(app, resources={r"/v1/*": {}, r"/healthz": {}}, origins=_origin_patterns(app.config["ALLOWED_ORIGINS"]),
+    CORS(app, resources={r"/v1/*": {}, r"/v2/*": {}, r"/healthz": {}}, origins=_origin_patterns(app.config["ALLOWED_ORIGINS"]),
          methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"], max_age=600)
     app.register_blueprint(api.bp)
+    app.register_blueprint(languagetool.bp)
     app.register_blueprint(admin.bp)
     errors.register(app)
     _instrument(app)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import re2
 
 from .compiler import CATEGORIES, SEVERITIES, compile_rules
+from .model import Model, ModelError, rule_features
 from .offsets import OffsetMap, canonical, normalise
 from .rules import Problem, RulesError
 from .sentiment import sentence_sentiment
@@ -180,6 +181,10 @@ class Text:
             end -= 1
         return start, end
 
+    def sentence_spans(self):
+        """Every sentence as a (start, end) byte span."""
+        return [self.sentence_span(i) for i in range(len(self.sentences()))]
+
     def sentence_words(self, index):
         """How many words a sentence holds."""
         first, last = self.word_range(self.sentence_span(index))
@@ -233,6 +238,15 @@ class RuleSet:
         self.contexts = profiles_doc["contexts"]
         self.guidance = docs["guidance.yaml"]["guidance"]
         self._views = {}
+        self.model, self.model_rules = None, {}
+        if "model/model.json" in docs:
+            try:
+                self.model = Model(docs["model/model.json"], CATEGORIES)
+            except ModelError as exc:
+                raise RulesError([Problem("model/model.json", None, str(exc))]) from None
+            for category, entry in docs["model/findings.yaml"]["model"].items():
+                self.model_rules[category] = ModelRule(f"model.{category}", category, entry["message"],
+                                                       entry["suggestion"], self.guidance[entry["guidance"]])
 
     def check_examples(self):
         """Every rule must match its match examples and none of its no_match ones."""
@@ -245,8 +259,20 @@ class RuleSet:
             for example in rule.source["examples"]["no_match"]:
                 if self._fires(rule, example):
                     problems.append(Problem(file, rule.id, f"matches its no_match example {example!r}"))
+        problems.extend(self._check_model())
         if problems:
             raise RulesError(problems)
+
+    def _check_model(self):
+        """The model must reproduce its own golden cases: the same features, weights and arithmetic."""
+        problems = []
+        for number, case in enumerate(self.model.golden if self.model else (), start=1):
+            subject = Text(self, case["text"])
+            got = self.model.judge(subject.data, subject.sentence_spans(), case["rules"]).probabilities
+            if max(abs(g - e) for g, e in zip(got, case["probabilities"])) > 1e-4:
+                problems.append(Problem("model/model.json", None,
+                                        f"golden case {number}: the model does not reproduce its own probabilities"))
+        return problems
 
     def _fires(self, rule, example):
         return bool(list(evaluate_rule(rule, Text(self, example))))
@@ -316,7 +342,12 @@ class RuleSet:
         best = {key: value for key, value in best.items()
                 if not value[1].with_categories or value[1].with_categories & concerns}
         best = _drop_contained(best)
-        positions = subject.offsets.convert([edge for key in best for edge in key[:2]])
+        judged = {}
+        if self.model is not None and subject.data:
+            judged = self._judge(subject, profile, view, best)
+        positions = subject.offsets.convert(
+            [edge for key in best for edge in key[:2]] +
+            [edge for extra in judged.values() for span in extra["evidence"] for edge in span])
         findings, weights, felt = [], [], {}
         for (start, end, category), (_, rule, severity, sentence) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[1][1].id)):
             points = WEIGHTS[severity]
@@ -333,7 +364,14 @@ class RuleSet:
                 "match": subject.original[cp_start:cp_end],
                 "message": rule.message, "suggestion": rule.suggestion,
                 "guidance": dict(rule.guidance), "weight": points,
+                "source": "model" if isinstance(rule, ModelRule) else "rule", "confidence": None,
             })
+            extra = judged.get((start, end, category))
+            if extra is not None:
+                findings[-1]["confidence"] = extra["confidence"]
+                findings[-1]["evidence"] = [
+                    {"start": positions[a][1], "end": positions[b][1], "match": subject.original[positions[a][0]:positions[b][0]]}
+                    for a, b in extra["evidence"]]
         score = combine(weights)
         level = level_for(score)
         if felt:
@@ -346,6 +384,59 @@ class RuleSet:
             "sentiment": {"polarity": round(polarity, 3), "subjectivity": round(subjectivity, 3)},
             "profile": profile, "rules_version": self.version,
         }
+
+    def _judge(self, subject, profile_name, view, best):
+        """Add the model's findings to `best`, merged with rule findings on the same sentences.
+
+        Returns {finding key: {confidence, evidence}} for the findings the model judged."""
+        model = self.model
+        spans = subject.sentence_spans()
+        rules = [{"category": key[2], "severity": value[2]} for key, value in best.items()]
+        judgement = model.judge(subject.data, spans, rule_features(rules, CATEGORIES))
+        confidence = judgement.probability("warn")
+        if confidence < model.thresholds["medium"]:
+            return {}
+        profile = self.profiles[profile_name]
+        disabled = set(profile.get("disable", []))
+        by_probability = sorted(CATEGORIES, key=lambda c: -judgement.probability(c))
+        chosen = [c for c in by_probability if judgement.probability(c) >= model.thresholds["category"]][:3] or by_probability[:1]
+        judged, taken = {}, set()
+        tokens = judgement.tokens
+        for category in chosen:
+            rule = self.model_rules[category]
+            if rule.id in disabled:
+                continue
+            severity = "high" if confidence >= model.thresholds["high"] else "medium"
+            severity = profile.get("severity", {}).get(rule.id, severity)
+            if category in view.raise_categories:
+                severity = _raise(severity)
+            if view.floor and SEVERITIES.index(severity) < SEVERITIES.index(view.floor):
+                severity = view.floor
+            first, last, top = _sentence_run(judgement.sentence_contributions(category) + judgement.sentence_contributions("warn"))
+            if (first, last) in taken:
+                continue
+            taken.add((first, last))
+            start, end = spans[first][0], spans[last][1]
+            words = judgement.token_contributions(category) + judgement.token_contributions("warn")
+            inside = [k for k, t in enumerate(tokens) if t[0] >= start and t[1] <= end and words[k] > 0]
+            evidence = sorted(sorted(inside, key=lambda k: -words[k])[:3])
+            extra = {"confidence": round(confidence, 3), "evidence": [(tokens[k][0], tokens[k][1]) for k in evidence]}
+            overlapping = [key for key in best if key[0] < end and start < key[1]]
+            strong = [key for key in overlapping if SEVERITIES.index(best[key][2]) >= 1]
+            if strong:
+                # The rule names the words; the model confirms it and may make it weigh more.
+                key = max(strong, key=lambda k: (SEVERITIES.index(best[k][2]), k[1] - k[0]))
+                rank, kept, kept_severity, sentence = best[key]
+                if SEVERITIES.index(severity) > SEVERITIES.index(kept_severity):
+                    best[key] = ((SEVERITIES.index(severity), kept.id), kept, severity, sentence)
+                judged.setdefault(key, extra)
+                continue
+            for key in overlapping:  # a low rule finding the model judged to matter: one finding, the model's
+                del best[key]
+            key = (start, end, category)
+            best[key] = ((SEVERITIES.index(severity), rule.id), rule, severity, top)
+            judged[key] = extra
+        return judged
 
     def describe(self):
         """The rules in force as JSON for GET /v1/rules."""
@@ -368,7 +459,40 @@ class RuleSet:
                         "sentiment_boost": SENTIMENT_BOOST},
             "rules": rules,
             "lexicons": lexicons,
+            "model": self._describe_model(),
         }
+
+    def _describe_model(self):
+        if self.model is None:
+            return None
+        return {"card": self.model.card, "thresholds": self.model.thresholds, "heads": self.model.heads,
+                "features": len(self.model.index),
+                "findings": {rule.id: {"category": rule.category, "message": rule.message, "suggestion": rule.suggestion,
+                                       "guidance": dict(rule.guidance)} for rule in self.model_rules.values()}}
+
+
+@dataclass(frozen=True)
+class ModelRule:
+    """What a model finding says for its category: the wording in model/findings.yaml."""
+
+    id: str
+    category: str
+    message: str
+    suggestion: str
+    guidance: dict
+
+
+def _sentence_run(contributions):
+    """(first, last, top) sentence indexes: the sentence that weighed most, with its neighbours
+    that weighed at least half as much."""
+    top = int(max(range(len(contributions)), key=lambda i: contributions[i]))
+    floor = contributions[top] / 2
+    first = last = top
+    while first > 0 and contributions[first - 1] >= floor > 0:
+        first -= 1
+    while last + 1 < len(contributions) and contributions[last + 1] >= floor > 0:
+        last += 1
+    return first, last, top
 
 
 def _drop_contained(best):

@@ -1,6 +1,7 @@
 """OpenAPI 3.1 description of every endpoint. Tests check real responses against it."""
 import json
 
+from . import lt_openapi
 from .compiler import CATEGORIES
 
 LEVELS = ["none", "low", "medium", "high"]
@@ -52,6 +53,15 @@ SCHEMAS = {
             "guidance": {"$ref": "#/components/schemas/Guidance"},
             "weight": {"type": "integer", "minimum": 0, "maximum": 100,
                        "description": "points this finding adds to the score"},
+            "source": {"type": "string", "enum": ["rule", "model"]},
+            "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                           "description": "the model's probability that the text should warn (model findings, "
+                                          "and rule findings the model confirmed)"},
+            "evidence": {"type": "array", "description": "the words that weighed most with the model",
+                         "items": {"type": "object", "required": ["start", "end", "match"],
+                                   "properties": {"start": {"type": "integer", "minimum": 0},
+                                                  "end": {"type": "integer", "minimum": 0},
+                                                  "match": {"type": "string"}}}},
         },
     },
     "ScoreResponse": {
@@ -134,7 +144,8 @@ SCHEMAS = {
 
 def spec(server_url="http://127.0.0.1:8765", profiles=None, max_chars=20000):
     """The OpenAPI document, with this server's address, profiles and text limit."""
-    schemas = json.loads(json.dumps(SCHEMAS))
+    schemas = json.loads(json.dumps({**SCHEMAS, **lt_openapi.SCHEMAS}))
+    schemas["LTCheckRequest"]["properties"]["text"]["maxLength"] = max_chars
     request = schemas["ScoreRequest"]["properties"]
     request["text"]["maxLength"] = max_chars
     if profiles:
@@ -198,6 +209,7 @@ def spec(server_url="http://127.0.0.1:8765", profiles=None, max_chars=20000):
                     "429": _error("too many bad tokens from this client; see Retry-After"),
                 },
             }},
+            **lt_openapi.PATHS,
         },
         "components": {
             "schemas": schemas,

@@ -14,6 +14,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from .model import model_findings_problems, model_problems
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TOTAL_BYTES = 16 * 1024 * 1024
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "shared-rules" / "schema.json"
@@ -54,6 +56,11 @@ class _NoAliasLoader(yaml.SafeLoader):
         return node
 
 
+# The learned model and the wording of its findings, versioned and validated with the rules.
+MODEL_FILES = {"model/model.json": "model", "model/findings.yaml": "model-findings"}
+MAX_MODEL_BYTES = 8 * 1024 * 1024
+
+
 def _kind(relpath):
     """Which schema definition a file under the rules directory validates against."""
     parts = relpath.split("/")
@@ -63,14 +70,14 @@ def _kind(relpath):
         return "profiles"
     if len(parts) == 2 and parts[0] in ("packs", "lexicons") and parts[1].endswith(".yaml"):
         return parts[0][:-1]
-    return None
+    return MODEL_FILES.get(relpath)
 
 
 def rule_files(rules_dir):
     """Relative paths of the files that make up the rules in force, sorted."""
     root = Path(rules_dir)
     found = []
-    for sub in ("", "packs", "lexicons"):
+    for sub in ("", "packs", "lexicons", "model"):
         folder = root / sub if sub else root
         if not folder.is_dir():
             continue
@@ -78,7 +85,7 @@ def rule_files(rules_dir):
             rel = f"{sub}/{entry.name}" if sub else entry.name
             if entry.name.startswith("."):
                 continue
-            if entry.is_file() and (entry.suffix in (".yaml", ".yml")) and (_kind(rel) or sub):
+            if entry.is_file() and (entry.suffix in (".yaml", ".yml") or rel in MODEL_FILES) and (_kind(rel) or sub):
                 found.append(rel)
     return sorted(found)
 
@@ -92,8 +99,9 @@ def read_files(rules_dir):
     for rel in rule_files(root):
         path = root / rel
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(rel, None, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
+        limit = MAX_MODEL_BYTES if _kind(rel) == "model" else MAX_FILE_BYTES
+        if size > limit:
+            problems.append(Problem(rel, None, f"file is {size} bytes; the limit is {limit}"))
             continue
         total += size
         if total > MAX_TOTAL_BYTES:
@@ -169,12 +177,22 @@ def parse_files(files):
         if "\r" in text:
             problems.append(Problem(rel, None, "line endings must be LF"))
             continue
+        if kind == "model":
+            problems.extend(Problem(rel, None, reason) for reason in model_problems(text))
+            if not problems or problems[-1].file != rel:
+                docs[rel] = json.loads(text)
+            continue
         try:
             doc = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - safe loader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = f"line {mark.line + 1}: " if mark else ""
             problems.append(Problem(rel, None, f"{line}invalid YAML: {getattr(exc, 'problem', None) or exc}"))
+            continue
+        if kind == "model-findings":
+            problems.extend(Problem(rel, rule, reason) for rule, reason in model_findings_problems(doc))
+            if not problems or problems[-1].file != rel:
+                docs[rel] = doc
             continue
         errors = sorted(_validator(kind).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
         if errors:
@@ -231,6 +249,15 @@ def check_names(docs):
             for name in rule.get("unless_near", {}).get("terms", {}).get("lexicons", []):
                 if name not in lexicons:
                     problems.append(Problem(rel, rule["id"], f"unless_near: unknown lexicon {name!r}"))
+    findings = docs.get("model/findings.yaml")
+    if "model/model.json" in docs and findings is None and not any(p.file == "model/findings.yaml" for p in problems):
+        problems.append(Problem("model/findings.yaml", None, "missing: the model's findings need their wording (they come together)"))
+    if findings is not None:
+        for category, entry in findings["model"].items():
+            rule_ids.setdefault(f"model.{category}", "model/findings.yaml")
+            if entry["guidance"] not in guidance:
+                problems.append(Problem("model/findings.yaml", f"model.{category}",
+                                        f"guidance {entry['guidance']!r} is not defined in guidance.yaml"))
     if profiles is not None:
         if profiles["default"] not in profiles["profiles"]:
             problems.append(Problem("profiles.yaml", None, f"default profile {profiles['default']!r} is not defined"))
