@@ -10,7 +10,7 @@ export IMPARTIAL_RULES_DIR ?= shared-rules
 # puppeteer-core drives Debian's firefox-esr; no npm package may fetch a browser of its own.
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: run test test-py test-js test-firefox train eval bench package lint-ext chromium firefox clean
+.PHONY: run test test-py test-js test-firefox train eval mirrored bench package lint-ext chromium firefox fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,16 @@ chromium:
 firefox:
 	@bash scripts/ensure-chromium.sh firefox-esr
 
+FIXTURES := tests/e2e/fixtures/build/fixtures.js
+
+## fixtures: bundle the pinned editor libraries (Draft.js, Lexical, Quill, TipTap) for the browser tests
+fixtures: $(FIXTURES)
+
+$(FIXTURES): tests/e2e/fixtures/src/index.js package-lock.json node_modules/.installed
+	npm run --silent build:fixtures
+
 ## test: every suite (pytest: service, rules, browser in Chromium; node --test: extension units, browser in Firefox)
-test: $(VENV)/.train-deps node_modules/.installed chromium firefox
+test: $(VENV)/.train-deps node_modules/.installed $(FIXTURES) chromium firefox
 	$(BIN)/python -m pytest
 	node --test tests/js
 	node --test tests/firefox
@@ -62,6 +70,10 @@ eval: $(VENV)/.train-deps
 	$(BIN)/python training/evaluate.py $(EVAL_ARGS)
 
 
+## mirrored: even-handedness; how often the same post about another party or politician gets another level
+mirrored: $(VENV)/.test-deps
+	$(BIN)/python scripts/mirrored.py $(MIRRORED_ARGS)
+
 ## bench: engine and HTTP benchmarks, written to bench/RESULTS.md
 bench: $(VENV)/.test-deps
 	@command -v wrk >/dev/null || bash scripts/ensure-chromium.sh wrk
@@ -76,4 +88,4 @@ lint-ext: node_modules/.installed
 	npx --no-install web-ext lint --source-dir extension --self-hosted
 
 clean:
-	rm -rf $(VENV) node_modules dist .pytest_cache
+	rm -rf $(VENV) node_modules dist .pytest_cache tests/e2e/fixtures/build

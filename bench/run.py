@@ -125,6 +125,13 @@ def engine_bench(rules):
     mix_us = statistics.mean(per_call_us(ruleset, post, min_seconds=0.1) for post in mix)
     rows.append({"chars": "280 (mix of 10: 7 everyday, 3 risky)", "us": mix_us, "us_per_kchar": mix_us / 280 * 1000,
                  "findings": sum(len(ruleset.score(post)["findings"]) for post in mix)})
+    if ruleset.model is not None:
+        docs = {rel: doc for rel, doc in ruleset.docs.items() if not rel.startswith("model/")}
+        alone = engine.build(ruleset.version, docs, check_examples=False)
+        alone_us = statistics.mean(per_call_us(alone, post, min_seconds=0.1) for post in mix)
+        rows.append({"chars": "280 (the same mix, rules alone, no model)", "us": alone_us,
+                     "us_per_kchar": alone_us / 280 * 1000,
+                     "findings": sum(len(alone.score(post)["findings"]) for post in mix)})
     with tempfile.TemporaryDirectory() as tmp:
         big_dir = Path(tmp) / "rules"
         inflate(rules, 10, big_dir)

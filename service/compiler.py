@@ -46,12 +46,16 @@ def _options():
 
 
 def phrase_source(phrase):
-    """RE2 source for a literal phrase: runs of spaces match any spacing, hyphens are optional."""
+    """RE2 source for a literal phrase: runs of spaces match any spacing, a hyphen may be left out.
+
+    A hyphen never matches a space: "has-been" and "has been", "cover-up" and "cover up"
+    are different words, so an entry whose spaced form means the same lists it too.
+    """
     words = phrase.split()
     parts = []
     for word in words:
         pieces = word.split("-")
-        parts.append("[- ]?".join(re2.escape(p) for p in pieces if p) if len(pieces) > 1 else re2.escape(word))
+        parts.append("-?".join(re2.escape(p) for p in pieces if p) if len(pieces) > 1 else re2.escape(word))
     return "[ \\t]+".join(parts)
 
 
@@ -63,6 +67,7 @@ class Atom:
     source: str
     case_sensitive: bool
     regex: object = field(compare=False, repr=False)
+    exceptions: tuple = ()  # atoms whose matches cancel this atom's overlapping matches (a lexicon's word senses)
 
 
 @dataclass(frozen=True)
@@ -120,13 +125,13 @@ class AtomTable:
         self.atoms = []
         self._index = {}
 
-    def _add(self, key, source, case_sensitive):
+    def _add(self, key, source, case_sensitive, exceptions=()):
         if key in self._index:
             return self._index[key]
         flagged = source if case_sensitive else "(?i)" + source
         regex = re2.compile(flagged, _options())
         self._index[key] = len(self.atoms)
-        self.atoms.append(Atom(key, flagged, case_sensitive, regex))
+        self.atoms.append(Atom(key, flagged, case_sensitive, regex, tuple(exceptions)))
         return self._index[key]
 
     def terms(self, spec):
@@ -135,7 +140,11 @@ class AtomTable:
         atoms = []
         for name in spec.get("lexicons", []):
             lexicon = self.lexicons[name]
-            atoms.append(self._add(("lexicon", name), _alternation(lexicon["entries"]), lexicon.get("case_sensitive", False)))
+            # A lexicon's exceptions (other senses of its words) hold wherever the lexicon is used.
+            senses = {k: v for k, v in lexicon.get("exceptions", {}).items() if k != "lexicons"}  # schema: never lexicons
+            exceptions = self.terms(senses).atoms if senses else ()
+            atoms.append(self._add(("lexicon", name), _alternation(lexicon["entries"]),
+                                   lexicon.get("case_sensitive", False), exceptions))
         if spec.get("phrases"):
             phrases = tuple(sorted(set(spec["phrases"])))
             atoms.append(self._add(("phrases", phrases, case_sensitive), _alternation(phrases), case_sensitive))
@@ -198,6 +207,11 @@ def compile_rules(docs):
     guidance = docs["guidance.yaml"]["guidance"]
     table = AtomTable(lexicons)
     rules, problems = {}, []
+    for rel, doc in sorted(docs.items()):
+        if rel.startswith("lexicons/") and "exceptions" in doc:
+            problems += _pattern_problems(rel, None, doc["exceptions"], "exceptions")
+    if problems:
+        raise RulesError(problems)
     for rel, doc in sorted(docs.items()):
         if not rel.startswith("packs/"):
             continue

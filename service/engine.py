@@ -88,7 +88,13 @@ class Text:
     # --- atoms -------------------------------------------------------------
     def atom_spans(self, index):
         if index not in self._spans:
-            self._spans[index] = self._search(self.ruleset.atoms[index].regex) if index in self.hits else []
+            atom = self.ruleset.atoms[index]
+            spans = self._search(atom.regex) if index in self.hits else []
+            if spans and not self.hits.isdisjoint(atom.exceptions):
+                # Another sense of the word ("Reform of", "disaster relief"): drop what it covers.
+                other = [span for e in atom.exceptions for span in self.atom_spans(e)]
+                spans = [(start, end) for start, end in spans if not any(a < end and start < b for a, b in other)]
+            self._spans[index] = spans
         return self._spans[index]
 
     def _search(self, regex):
@@ -181,6 +187,17 @@ class Text:
             end -= 1
         return start, end
 
+    def entity_spans(self):
+        """Party and politician names the rules' lexicons find: sorted, non-overlapping
+        (start, end, kind) byte spans, the longer name first where two overlap."""
+        found = sorted(((start, end, kind) for index, kind in self.ruleset.entity_atoms.items()
+                        for start, end in self.atom_spans(index)), key=lambda e: (e[0], -e[1]))
+        kept = []
+        for entity in found:
+            if not kept or entity[0] >= kept[-1][1]:
+                kept.append(entity)
+        return kept
+
     def sentence_spans(self):
         """Every sentence as a (start, end) byte span."""
         return [self.sentence_span(i) for i in range(len(self.sentences()))]
@@ -239,6 +256,8 @@ class RuleSet:
         self.guidance = docs["guidance.yaml"]["guidance"]
         self._views = {}
         self.model, self.model_rules = None, {}
+        self.entity_atoms = {index: _entity_kind(atom.key) for index, atom in enumerate(self.atoms)
+                             if _entity_kind(atom.key)}
         if "model/model.json" in docs:
             try:
                 self.model = Model(docs["model/model.json"], CATEGORIES)
@@ -268,7 +287,8 @@ class RuleSet:
         problems = []
         for number, case in enumerate(self.model.golden if self.model else (), start=1):
             subject = Text(self, case["text"])
-            got = self.model.judge(subject.data, subject.sentence_spans(), case["rules"]).probabilities
+            entities = [tuple(e) for e in case["entities"]]
+            got = self.model.judge(subject.data, subject.sentence_spans(), case["rules"], entities).probabilities
             if max(abs(g - e) for g, e in zip(got, case["probabilities"])) > 1e-4:
                 problems.append(Problem("model/model.json", None,
                                         f"golden case {number}: the model does not reproduce its own probabilities"))
@@ -392,7 +412,7 @@ class RuleSet:
         model = self.model
         spans = subject.sentence_spans()
         rules = [{"category": key[2], "severity": value[2]} for key, value in best.items()]
-        judgement = model.judge(subject.data, spans, rule_features(rules, CATEGORIES))
+        judgement = model.judge(subject.data, spans, rule_features(rules, CATEGORIES), subject.entity_spans())
         confidence = judgement.probability("warn")
         if confidence < model.thresholds["medium"]:
             return {}
@@ -480,6 +500,18 @@ class ModelRule:
     message: str
     suggestion: str
     guidance: dict
+
+
+def _entity_kind(key):
+    """'party' or 'person' for the lexicons of party and politician names, else None."""
+    if key[0] != "lexicon":
+        return None
+    name = key[1]
+    if name.startswith("parties-") or name in ("party-nicknames", "party-governments"):
+        return "party"
+    if name.startswith("politicians-"):
+        return "person"
+    return None
 
 
 def _sentence_run(contributions):

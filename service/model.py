@@ -26,6 +26,7 @@ BLOCKS = ("w", "b", "c", "e")
 NGRAMS = (2, 5)
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 CACHE_TOKENS = 100_000
+ENTITY_KINDS = ("party", "person")
 
 # Words on UTF-8 bytes, as the engine counts them, keeping a leading # or @;
 # emoji and other astral symbols as tokens of their own.
@@ -42,11 +43,34 @@ def tokens(data, start, end):
     return out
 
 
+def mask(toks, entities):
+    """Tokens with each party or politician name (from the rules' lexicons) replaced by one
+    placeholder token, "<party>" or "<person>": the model judges what is said, not who about,
+    so the same post gets the same answer whichever side it names."""
+    if not entities:
+        return toks
+    out, k, n = [], 0, len(entities)
+    for start, end, token in toks:
+        while k < n and entities[k][1] <= start:
+            k += 1
+        if k < n and entities[k][0] < end:
+            placeholder = f"<{entities[k][2]}>"
+            if out and out[-1][2] == placeholder and out[-1][1] >= entities[k][0]:
+                out[-1] = (out[-1][0], end, placeholder)  # the rest of a name of several words
+            elif out and out[-1][2] == "the":
+                out[-1] = (out[-1][0], end, placeholder)  # "the Greens" and "Labour" alike: the article is the name's
+            else:
+                out.append((start, end, placeholder))
+        else:
+            out.append((start, end, token))
+    return out
+
+
 @lru_cache(maxsize=65536)
 def token_features(token):
     """The features one token brings on its own: its word (or emoji) and its character n-grams."""
-    if token[0] >= "\U00010000":
-        return ("e:" + token,)
+    if token[0] >= "\U00010000" or token[0] == "<":
+        return (("e:" if token[0] != "<" else "w:") + token,)
     word = token.lstrip("#@") or token
     padded = f" {word} "
     grams = ["w:" + word]
@@ -125,13 +149,13 @@ class Model:
             self._cache[token] = ids
         return ids
 
-    def features(self, data, sentences):
+    def features(self, data, sentences, entities=()):
         """Known features of a text: (feature ids, sentence ids, first and second token ids), and tokens."""
         parts, lengths, owners, all_tokens = [], [], [], []
         pair_ids, pair_first, pair_second = [], [], []
         index = self.index
         for sid, (start, end) in enumerate(sentences):
-            toks = tokens(data, start, end)
+            toks = mask(tokens(data, start, end), entities)
             base = len(all_tokens)
             all_tokens.extend(toks)
             previous = None
@@ -180,10 +204,10 @@ class Model:
         linear = shares @ self.weights[ids] if ids.size else np.zeros(len(self.heads))
         return linear + np.asarray(rule_inputs) @ self.rule_weights + self.bias
 
-    def judge(self, data, sentences, rule_inputs):
+    def judge(self, data, sentences, rule_inputs, entities=()):
         """The model's view of a text: probabilities per head and, per head, each sentence's
-        and each token's contribution to its logit."""
-        (ids, sids, first, second), toks = self.features(data, sentences)
+        and each token's contribution to its logit. entities: sorted (start, end, kind) byte spans."""
+        (ids, sids, first, second), toks = self.features(data, sentences, entities)
         shares = self.values(ids)
         logits = self.logits(ids, shares, rule_inputs)
         probabilities = 1.0 / (1.0 + np.exp(-logits))
@@ -259,7 +283,8 @@ def _check_shape(doc, categories):
     golden = doc["golden"]
     if not isinstance(golden, list) or not golden or not all(
             isinstance(g, dict) and isinstance(g.get("text"), str) and _numbers(g.get("probabilities"), len(heads))
-            and _numbers(g.get("rules"), len(categories))
+            and _numbers(g.get("rules"), len(categories)) and isinstance(g.get("entities"), list)
+            and all(isinstance(e, list) and len(e) == 3 and e[2] in ENTITY_KINDS for e in g["entities"])
             for g in golden):
         raise ModelError("golden must list texts with their probabilities per head")
 

@@ -35,6 +35,7 @@ description: "Test parties"
 source: "made up for tests"
 updated: "2026-01-01"
 case_sensitive: true
+exceptions: {phrases: [labour of love], patterns: ['\\bOperation \\p{Lu}[\\p{L}-]*']}
 entries:
   - Labour
   - Reform UK
@@ -107,7 +108,7 @@ rules:
     message: "Takes a side on a divisive issue."
     suggestion: null
     guidance: code
-    examples: {match: ["pro life forever"], no_match: ["life forever"]}
+    examples: {match: ["pro-life forever"], no_match: ["life forever", "pro life forever"]}
 """
 
 FRAGMENT_RULE = """\

@@ -40,9 +40,19 @@ def test_exceptions_cancel_overlapping_matches(rs):
     assert found(rs.score("A Tory and a Tory Burch bag")) == [("main.mention", "Tory")]
 
 
+def test_lexicon_exceptions_hold_in_every_rule_that_uses_the_lexicon(rs):
+    assert found(rs.score("Labour of love, this garden")) == []
+    assert found(rs.score("Operation Labour made ten arrests")) == []
+    assert found(rs.score("Labour of love? Labour said so")) == [("main.mention", "Labour")]
+    assert found(rs.score("I will vote Labour")) == [("main.vote", "vote Labour")]
+    assert found(rs.score("I will vote Labour of love")) == []
+
+
 def test_phrase_spacing_hyphens_and_curly_quotes(rs):
     assert found(rs.score("pro-life  forever")) == [("main.pro-life", "pro-life  forever")]
     assert found(rs.score("prolife forever")) == [("main.pro-life", "prolife forever")]
+    # A hyphen may be left out but never stands for a space: "has-been" is not "has been".
+    assert found(rs.score("pro life forever")) == []
     assert found(rs.score("I don\u2019t care")) == [("main.pro-life", "don\u2019t care")]
 
 

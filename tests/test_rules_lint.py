@@ -20,7 +20,7 @@ def _kind(path):
     rel = path.relative_to(RULES).as_posix()
     if rel in ("guidance.yaml", "profiles.yaml"):
         return rel[:-5]
-    return {"packs": "pack", "lexicons": "lexicon", "tests": "golden"}[rel.split("/")[0]]
+    return {"packs": "pack", "lexicons": "lexicon", "tests": "golden", "model": "model_findings"}[rel.split("/")[0]]
 
 
 def _doc(path):

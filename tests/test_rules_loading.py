@@ -121,3 +121,15 @@ def test_reload_refuses_hostile_files_and_keeps_the_rules_in_force(tmp_path, fil
     assert any(p["file"] == file and reason in p["message"] for p in error["problems"])
     assert client.post("/v1/score", json={"text": "I will vote Labour"}).get_json() == before
     app.extensions["impartial.store"].close()
+
+
+def test_a_lexicons_exceptions_are_phrases_or_patterns_in_the_dialect(tmp_path):
+    lexicon = minirules.LEXICON.replace("exceptions: {phrases: [labour of love], patterns:",
+                                        "exceptions: {lexicons: [parties], patterns: ['(?=x)'], phrases:")
+    assert lexicon != minirules.LEXICON
+    messages = [p["message"] for p in problems_for(tmp_path / "a", {"lexicons/parties.yaml": lexicon})]
+    assert any("exceptions" in m for m in messages), messages
+    lookaround = minirules.LEXICON.replace("exceptions: {phrases: [labour of love], patterns:",
+                                           "exceptions: {patterns: ['(?=x)'], phrases:")
+    messages = [p["message"] for p in problems_for(tmp_path / "b", {"lexicons/parties.yaml": lookaround})]
+    assert any("look-around" in m for m in messages), messages

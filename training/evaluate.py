@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import yaml
 from sklearn.model_selection import StratifiedKFold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,16 +23,16 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import eval as http_eval  # noqa: E402
 from service import engine  # noqa: E402
-from service.rules import load_documents  # noqa: E402
 from training import train as trainer  # noqa: E402
 
 
 def serving_ruleset(rules_dir, doc):
     """The real engine with the rules of rules_dir and the given model document."""
-    version, _, docs = load_documents(rules_dir)
-    docs = dict(docs)
+    base = trainer.rules_only(rules_dir)
+    docs = dict(base.docs)
     docs["model/model.json"] = json.loads(json.dumps(doc))
-    return engine.build(version, docs, check_examples=False)
+    docs["model/findings.yaml"] = yaml.safe_load((Path(rules_dir) / "model" / "findings.yaml").read_text(encoding="utf-8"))
+    return engine.build(base.version, docs, check_examples=False)
 
 
 def cross_validated(config, rules_dir, folds=None):

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from service import engine, model as servemodel  # noqa: E402
 from service.compiler import CATEGORIES  # noqa: E402
-from service.rules import load_documents  # noqa: E402
+from service.rules import RulesError, check_names, parse_files, read_files, version_of  # noqa: E402
 
 HEADS = ["warn"] + list(CATEGORIES)
 
@@ -52,10 +52,14 @@ def load_rows(config, root=ROOT):
 
 
 def rules_only(rules_dir):
-    """The rule set without its model: the rules' verdicts are model inputs."""
-    version, _, docs = load_documents(rules_dir)
-    docs = {rel: doc for rel, doc in docs.items() if not rel.startswith("model/")}
-    return engine.build(version, docs, check_examples=False)
+    """The rule set without its model (the one on disk may be stale or absent): the rules'
+    verdicts and name lexicons are model inputs."""
+    files = {rel: data for rel, data in read_files(rules_dir).items() if not rel.startswith("model/")}
+    docs, problems = parse_files(files)
+    problems = problems or check_names(docs)
+    if problems:
+        raise RulesError(problems)
+    return engine.build(version_of(files), docs, check_examples=False)
 
 
 class Featurised:
@@ -65,9 +69,11 @@ class Featurised:
         self.features, self.rules, self.rule_warn = [], [], []
         for row in rows:
             subject = engine.Text(ruleset, row["text"])
+            entities = subject.entity_spans()
             feats = []
             for start, end in subject.sentence_spans():
-                feats.extend(f for f, _, _ in servemodel.sentence_features(servemodel.tokens(subject.data, start, end)))
+                toks = servemodel.mask(servemodel.tokens(subject.data, start, end), entities)
+                feats.extend(f for f, _, _ in servemodel.sentence_features(toks))
             self.features.append(feats)
             result = ruleset.score(row["text"], profile, {})
             self.rules.append(servemodel.rule_features(result["findings"], CATEGORIES))
@@ -221,12 +227,14 @@ def artifact(fitted, thresholds, card, config, ruleset):
         "rule_weights": [[float(f"{v:.9g}") for v in row] for row in coef[n_text:]],
         "bias": [float(f"{v:.9g}") for v in bias], "thresholds": thresholds, "golden": [],
     }
-    served = servemodel.Model(dict(doc, golden=[{"text": "", "probabilities": [0.5] * len(HEADS), "rules": [0.0] * 8}]), CATEGORIES)
+    placeholder = {"text": "", "probabilities": [0.5] * len(HEADS), "rules": [0.0] * 8, "entities": []}
+    served = servemodel.Model(dict(doc, golden=[placeholder]), CATEGORIES)
     for text in config["golden"]:
         subject = engine.Text(ruleset, text)
         rules = servemodel.rule_features(ruleset.score(text, config["profile"], {})["findings"], CATEGORIES)
-        judged = served.judge(subject.data, subject.sentence_spans(), rules)
-        doc["golden"].append({"text": text, "rules": rules,
+        entities = subject.entity_spans()
+        judged = served.judge(subject.data, subject.sentence_spans(), rules, entities)
+        doc["golden"].append({"text": text, "rules": rules, "entities": [list(e) for e in entities],
                               "probabilities": [round(float(p), 6) for p in judged.probabilities]})
     return doc
 

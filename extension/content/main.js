@@ -17,6 +17,7 @@
     ignored: new Set(),
     watchers: new Map(), // editor element -> EditorWatcher
     lastActive: null,
+    misses: 0, // selector misses on this page (see reportMiss)
     send,
     refresh,
     safe,
@@ -108,6 +109,19 @@
     return safe(adapter, () => el.matches(adapter.editors) && (!adapter.accepts || adapter.accepts(el))) === true;
   }
 
+  /**
+   * A selector miss: the user writes in an editor the site's adapter does not know (the site's
+   * markup changed, or a composer nobody mapped yet). The generic fallback still watches it; the
+   * miss is counted and said on the console with the editor's shape (never its text), so a
+   * changed site is visible rather than silently half-covered.
+   */
+  function reportMiss(adapter, editor) {
+    ctx.misses += 1;
+    const label = editor.getAttribute("aria-label");
+    const shape = `${editor.nodeName.toLowerCase()}${editor.id ? `#${editor.id}` : ""}${[...editor.classList].slice(0, 3).map((c) => `.${c}`).join("")}${label ? `[aria-label="${label.slice(0, 60)}"]` : ""}`;
+    console.warn(`Impartial: selector miss ${ctx.misses} on ${location.hostname}: the ${adapter.id} adapter (selectors checked ${adapter.checked}) does not know the editor ${shape}; the generic fallback watches it, without the site's send button.`);
+  }
+
   function attach(el, adapter) {
     const editor = I.dom.editableRoot(el);
     if (!editor || ctx.watchers.has(editor) || ours(editor)) return;
@@ -162,7 +176,10 @@
       const editor = I.dom.editableRoot(target);
       if (!editor || ctx.watchers.has(editor) || ours(editor)) return;
       if (adapter && accepts(adapter, editor)) attach(editor, adapter);
-      else if (accepts(generic, editor)) attach(editor, generic);
+      else if (accepts(generic, editor)) {
+        if (adapter) reportMiss(adapter, editor);
+        attach(editor, generic);
+      }
     }, { capture: true, signal });
 
     I.installPresend(ctx, signal);

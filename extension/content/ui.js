@@ -167,14 +167,34 @@ button.ignore, .actions button { font: inherit; white-space: nowrap; flex: none;
       if (!this.card.hidden) this.renderCard(this.cardFocus);
     }
 
-    placeBadge(box) {
+    /**
+     * Puts the badge outside the editor's text box so that it never covers text: below its
+     * bottom-right corner, else beside the site's send button, else above or to the right of the
+     * editor. Each place must be on screen, next to a visible edge of the editor, and clear of the
+     * editor and the send button; only when none is (an editor scrolled half out of view) does the
+     * badge sit inside the visible part's bottom-right corner.
+     */
+    placeBadge(box, rect, button) {
       if (this.badge.hidden) return;
       const w = this.badge.offsetWidth || 70;
       const h = this.badge.offsetHeight || 22;
-      const left = Math.max(4, Math.min(box.right - w - 6, innerWidth - w - 4));
-      const top = Math.max(4, Math.min(box.bottom - h - 6, innerHeight - h - 4));
-      this.badge.style.left = `${left}px`;
-      this.badge.style.top = `${top}px`;
+      const gap = 4;
+      const obstacles = [rect, button].filter(Boolean);
+      const clear = (l, t) => l >= 2 && t >= 2 && l + w <= innerWidth - 2 && t + h <= innerHeight - 2
+        && obstacles.every((r) => l >= r.right || l + w <= r.left || t >= r.bottom || t + h <= r.top);
+      const bottomShown = rect.bottom <= box.bottom + 1;
+      const topShown = rect.top >= box.top - 1;
+      const candidates = [
+        bottomShown && [box.right - w, rect.bottom + gap],
+        button && [button.left - w - 2 * gap, button.top + (button.height - h) / 2],
+        topShown && [box.right - w, rect.top - h - gap],
+        [rect.right + gap, Math.max(box.top, Math.min(box.bottom - h, rect.bottom - h))],
+      ].filter(Boolean);
+      const spot = candidates.find(([l, t]) => clear(l, t))
+        || [Math.max(4, Math.min(box.right - w - 6, innerWidth - w - 4)), Math.max(4, Math.min(box.bottom - h - 6, innerHeight - h - 4))];
+      this.badge.style.left = `${Math.round(spot[0])}px`;
+      this.badge.style.top = `${Math.round(spot[1])}px`;
+      this.badge.dataset.place = String(candidates.indexOf(spot));
     }
 
     /** items: [{finding, rects}] with rects in viewport coordinates. */

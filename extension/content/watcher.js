@@ -239,7 +239,19 @@
         : findings.map((f) => I.dom.editorRects(map, f.start, f.end));
       this.items = findings.map((finding, i) => ({ finding, rects: I.dom.clip(rects[i], box) }));
       this.ui.drawMarks(this.items);
-      this.ui.placeBadge(box);
+      this.ui.placeBadge(box, this.editor.getBoundingClientRect(), this.sendButtonRect());
+    }
+
+    /** The send button's box, looked up at most once a second (it moves rarely and the lookup walks the container). */
+    sendButtonRect() {
+      const now = performance.now();
+      if (!this.buttonAt || now - this.buttonAt > 1000 || (this.button && !this.button.isConnected)) {
+        this.buttonAt = now;
+        this.button = this.findSubmit();
+      }
+      if (!this.button) return null;
+      const r = this.button.getBoundingClientRect();
+      return r.width && r.height ? r : null;
     }
 
     onPointer(event, click) {
@@ -283,6 +295,19 @@
     container() {
       if (!this.adapter.container) return null;
       return this.ctx.safe(this.adapter, () => this.adapter.container(this.editor));
+    }
+
+    /** Whether a bare Enter sends this editor's draft (Facebook comments, Messenger, DMs), per its adapter. */
+    enterSends() {
+      const a = this.adapter;
+      return Boolean(a.enterSends) && this.ctx.safe(a, () => a.enterSends(this.editor)) === true;
+    }
+
+    /** The other watched editors that one send posts together with this one (same container). */
+    siblings() {
+      const scope = this.container();
+      if (!scope) return [];
+      return [...this.ctx.watchers.values()].filter((w) => w !== this && w.container() === scope);
     }
 
     /** The site's send button for this editor among the elements of an event path, if any. */

@@ -1,11 +1,17 @@
-"""Browser fixtures: Debian's Chromium with the unpacked extension, site replicas served at the
-real addresses through context.route, and helpers to configure the extension and read its UI.
+"""Browser fixtures: Debian's Chromium with the unpacked extension, pages served at the sites'
+real addresses, and helpers to configure the extension and read its UI.
+
+Two kinds of page: the fixture pages (fixtures/composers.json), built on the real editor
+libraries and served by the context's route, and the hand-written replicas (sites/), served by
+a page's own route, which log any DOM mutation they did not make (proof that the extension
+never writes to the page, which the real libraries cannot give).
 
 One browser context serves the whole session; each test opens its own pages.
 """
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +22,16 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
 SITES_DIR = Path(__file__).resolve().parent / "sites"
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+COMPOSERS = json.loads((FIXTURES_DIR / "composers.json").read_text(encoding="utf-8"))
+FIXTURE_BUNDLE = FIXTURES_DIR / "build" / "fixtures.js"
+# Assets of the fixture pages: the bundle, the pages' CSS and the libraries' own stylesheets.
+FIXTURE_ASSETS = {
+    "fixtures.js": FIXTURE_BUNDLE,
+    "fixtures.css": FIXTURES_DIR / "pages" / "fixtures.css",
+    "quill.core.css": ROOT / "node_modules" / "quill" / "dist" / "quill.core.css",
+    "Draft.css": ROOT / "node_modules" / "draft-js" / "dist" / "Draft.css",
+}
 
 # The replica of each site's composer, served at the site's real address.
 SITES = {
@@ -52,6 +68,34 @@ def _page_for(url):
     return None
 
 
+def _fulfil_page(route, page):
+    route.fulfill(status=200, body=page.read_bytes(),
+                  headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": PAGE_CSP})
+
+
+def _serve_fixture(route):
+    """Fixture pages and their assets at the sites' addresses; loopback passes; everything else is refused."""
+    url = route.request.url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        route.fallback()
+        return
+    if parts.hostname in LOOPBACK:
+        route.continue_()
+        return
+    if parts.path.startswith("/__fixture__/"):
+        asset = FIXTURE_ASSETS.get(parts.path.rsplit("/", 1)[-1])
+        if asset is not None and asset.is_file():
+            kind = "text/css" if asset.suffix == ".css" else "text/javascript"
+            route.fulfill(status=200, body=asset.read_bytes(), headers={"Content-Type": kind})
+            return
+    name = COMPOSERS["pages"].get(f"{parts.scheme}://{parts.netloc}{parts.path}")
+    if name is not None:
+        _fulfil_page(route, FIXTURES_DIR / "pages" / name)
+        return
+    route.abort("blockedbyclient")
+
+
 def _serve(route):
     """Replica pages and assets for the sites; loopback passes; everything else is refused."""
     url = route.request.url
@@ -70,10 +114,21 @@ def _serve(route):
             return
     page = _page_for(url)
     if page is not None:
-        route.fulfill(status=200, body=page.read_bytes(),
-                      headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": PAGE_CSP})
+        _fulfil_page(route, page)
         return
     route.abort("blockedbyclient")
+
+
+def _fixture_bundle():
+    """Builds the editor-library bundle when it is missing or older than its source (make test builds it first)."""
+    source = FIXTURES_DIR / "src" / "index.js"
+    if FIXTURE_BUNDLE.is_file() and FIXTURE_BUNDLE.stat().st_mtime >= source.stat().st_mtime:
+        return
+    if not (ROOT / "node_modules" / ".bin" / "esbuild").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("node_modules is missing: make test installs it")
+        pytest.skip("node_modules is missing: run `make fixtures`")
+    subprocess.run(["npm", "run", "--silent", "build:fixtures"], cwd=ROOT, check=True)
 
 
 def chromium_path():
@@ -89,6 +144,7 @@ def chromium_path():
 def browser_context(tmp_path_factory):
     """A persistent Chromium context with the unpacked extension loaded."""
     executable = chromium_path()
+    _fixture_bundle()
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
@@ -107,7 +163,9 @@ def browser_context(tmp_path_factory):
             ],
             viewport={"width": 1100, "height": 800},
         )
-        context.route("**/*", _serve)
+        context.route("**/*", _serve_fixture)
+        # Failures show in seconds rather than half a minute; every wait here is for an event, never a sleep.
+        context.set_default_timeout(15000)
         try:
             yield context
         finally:
@@ -236,6 +294,7 @@ def open_site(ext):
     def open_(name):
         page = ext.context.new_page()
         pages.append(page)
+        page.route("**/*", _serve)
         page.goto(SITES[name])
         page.wait_for_selector("html[data-replica-ready]", state="attached")
         return Site(page, name)
@@ -248,3 +307,22 @@ def open_site(ext):
 def dump(value):
     return json.dumps(value, indent=2, sort_keys=True)
 
+
+
+@pytest.fixture
+def composer(ext):
+    """Opens a composer variant of fixtures/composers.json (by id or row) in a new page of the session's context."""
+    from .composers import Composer
+
+    pages = []
+
+    def open_(variant):
+        if isinstance(variant, str):
+            variant = next(v for v in COMPOSERS["composers"] if v["id"] == variant)
+        page = ext.context.new_page()
+        pages.append(page)
+        return Composer(page, variant).open()
+
+    yield open_
+    for page in pages:
+        page.close()

@@ -140,13 +140,19 @@ def test_clicking_an_underline_or_the_badge_opens_the_card(open_site):
     assert site.replica()["foreign"] == []
 
 
-def test_generic_fallback_watches_an_editor_no_adapter_knows(open_site):
+def test_generic_fallback_watches_an_editor_no_adapter_knows_and_says_so(open_site):
     site = open_site("generic")
+    lines = []
+    site.page.on("console", lambda m: lines.append(m.text) if "selector miss" in m.text else None)
     site.type(RISKY)
     attrs = site.settled()
     assert attrs["level"] in ("medium", "high")
     assert site.replica()["foreign"] == []
     assert site.host.get_attribute("data-impartial-site") == "x"
+    # The miss is visible: one console line naming the adapter and the editor's shape, never its text.
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("Impartial: selector miss 1 on x.com: the x adapter (selectors checked ")
+    assert "textarea#note" in lines[0] and RISKY not in lines[0]
 
 
 def test_editor_the_page_adds_later_is_found_without_focus(open_site):

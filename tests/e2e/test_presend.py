@@ -1,98 +1,74 @@
-"""The pre-send check: a risky post is stopped once, and "Post anyway" lets it through."""
+"""The pre-send check's edges, on the real editor libraries: a send before the pause ends, a benign
+post, Ctrl/Cmd+Enter answered through the site's button, Shift+Enter staying a new line, one question
+for Reddit's title and body together, and the option that turns the check off. (Every composer's
+gestures are stopped once in test_composers.py.)"""
 import pytest
 
 pytestmark = pytest.mark.browser
 
 RISKY = "Vote Labour on Thursday!"
 BENIGN = "Lovely walk by the river this morning."
-POST_BUTTONS = {
-    "x": '[data-testid="tweetButtonInline"]',
-    "facebook": '[aria-label="Post"][role="button"]',
-    "linkedin": ".share-actions__primary-action",
-    "bluesky": '[data-testid="composerPublishBtn"]',
-    "threads": '.bar [role="button"]',
-    "mastodon": "form.compose-form button[type=submit]",
-    "reddit": "#inner-post-submit-button",
-}
 
 
-def posted(site):
-    return site.replica()["posted"]
+def test_sending_before_the_pause_ends_still_asks(composer):
+    c = composer("bluesky.post")
+    c.editor.click()
+    c.page.keyboard.type(RISKY)
+    c.page.click("[data-testid=composerPublishBtn]")
+    c.wait_question().locator("button.post").click()
+    assert c.wait_posted(1) == [RISKY]
 
 
-def wait_posted(site, count):
-    site.page.wait_for_function("(n) => Replica.check().posted.length === n", arg=count)
-    return posted(site)
+def test_benign_post_goes_straight_through(composer):
+    c = composer("x.post")
+    assert c.type(BENIGN)["level"] == "none"
+    c.page.click("[data-testid=tweetButtonInline]")
+    assert c.wait_posted(1) == [BENIGN]
+    assert c.page.locator("impartial-warning[data-impartial-confirm]").count() == 0
 
 
-def wait_question(site):
-    site.page.wait_for_selector('impartial-warning[data-impartial-confirm="open"]', state="attached")
-    return site.host.locator(".confirm")
+def test_ctrl_enter_in_a_rich_editor_posts_anyway_through_the_sites_button(composer):
+    c = composer("x.post")
+    c.type(RISKY)
+    c.page.keyboard.press("Control+Enter")
+    c.wait_question().locator("button.post").click()
+    assert c.wait_posted(1) == [RISKY]
+    assert [p["via"] for p in c.page.evaluate("() => Fixture.posted")] == ["click"]
 
 
-@pytest.mark.parametrize("name", list(POST_BUTTONS))
-def test_post_button_is_stopped_once_then_post_anyway_sends(open_site, expected, name):
-    site = open_site(name)
-    site.type(RISKY)
-    site.settled()
-    site.page.click(POST_BUTTONS[name])
-    question = wait_question(site)
-    assert posted(site) == []
-    findings = expected(RISKY, name)["findings"]
-    assert question.locator("li .match").all_text_contents() == [f["match"] for f in findings]
+def test_shift_enter_is_a_new_line_where_enter_sends(composer):
+    c = composer("facebook.comment")
+    c.type(RISKY)
+    before = c.checks()
+    c.page.keyboard.press("Shift+Enter")
+    c.page.keyboard.type("Thanks")
+    c.wait_checked(before)
+    assert c.model().split() == [*RISKY.split(), "Thanks"] and "\n" in c.model()
+    assert c.page.locator("impartial-warning[data-impartial-confirm]").count() == 0
+    assert c.posted() == []
+
+
+def test_reddit_title_and_body_are_asked_about_together(composer, expected):
+    c = composer("reddit.title")  # the body holds a benign line already
+    c.type(RISKY)
+    body = c.page.locator("[aria-label='Post body text field']")
+    body.click()
+    c.page.keyboard.press("Control+a")
+    c.page.keyboard.type("Please Vote Labour")
+    c.page.wait_for_function("() => document.querySelectorAll('impartial-warning[data-impartial-level=high]').length === 2")
+    c.page.click("#inner-post-submit-button")
+    question = c.wait_question()
+    matches = question.locator("li .match").all_text_contents()
+    want = [f["match"] for f in expected(RISKY, "reddit")["findings"]] + [f["match"] for f in expected("Please Vote Labour", "reddit")["findings"]]
+    assert sorted(matches) == sorted(want)
     question.locator("button.post").click()
-    assert wait_posted(site, 1) == [RISKY]
-    assert site.replica()["foreign"] == []
+    posted = c.page.wait_for_function("() => Fixture.posted.length === 2 && Fixture.posted").json_value()
+    assert [(p["id"], p["text"]) for p in posted] == [("r-title", RISKY), ("r-body", "Please Vote Labour")]
 
 
-def test_ctrl_enter_is_stopped_and_keep_editing_keeps_the_draft(open_site):
-    site = open_site("mastodon")
-    site.type(RISKY)
-    site.settled()
-    site.page.keyboard.press("Control+Enter")
-    question = wait_question(site)
-    question.locator("button.keep").click()
-    site.page.wait_for_selector("impartial-warning:not([data-impartial-confirm])", state="attached")
-    assert site.replica()["editors"][0]["text"] == RISKY
-    assert posted(site) == []
-    # Still unacknowledged: asked again, and this time sent.
-    site.editor.focus()
-    site.page.keyboard.press("Control+Enter")
-    wait_question(site).locator("button.post").click()
-    assert wait_posted(site, 1) == [RISKY]
-
-
-def test_ctrl_enter_in_a_rich_editor_posts_anyway_through_the_sites_button(open_site):
-    site = open_site("x")
-    site.type(RISKY)
-    site.settled()
-    site.page.keyboard.press("Control+Enter")
-    wait_question(site).locator("button.post").click()
-    assert wait_posted(site, 1) == [RISKY]
-    assert site.replica()["foreign"] == []
-
-
-def test_sending_before_the_pause_ends_still_asks(open_site):
-    site = open_site("bluesky")
-    site.type(RISKY)
-    site.page.click(POST_BUTTONS["bluesky"])
-    wait_question(site).locator("button.post").click()
-    assert wait_posted(site, 1) == [RISKY]
-
-
-def test_benign_post_goes_straight_through(open_site):
-    site = open_site("x")
-    site.type(BENIGN)
-    site.settled()
-    site.page.click(POST_BUTTONS["x"])
-    assert wait_posted(site, 1) == [BENIGN]
-    assert site.host.get_attribute("data-impartial-confirm") is None
-
-
-def test_the_option_turns_the_check_off(ext, open_site):
+def test_the_option_turns_the_check_off(ext, composer):
     ext.configure(preSendCheck=False)
-    site = open_site("facebook")
-    site.type(RISKY)
-    assert site.settled()["level"] == "high"
-    site.page.click(POST_BUTTONS["facebook"])
-    assert wait_posted(site, 1) == [RISKY]
+    c = composer("facebook.comment")
+    assert c.type(RISKY)["level"] == "high"
+    c.page.keyboard.press("Enter")
+    assert c.wait_posted(1) == [RISKY]

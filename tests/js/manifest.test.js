@@ -67,6 +67,21 @@ test("should have one adapter per site, each naming its test page", () => {
   assert.equal(fs.existsSync(path.join(ROOT, registry.GENERIC.testPage)), true);
 });
 
+test("should record where each adapter's selectors come from and when they were checked", () => {
+  const registry = loadRegistry();
+  const source = (a) => fs.readFileSync(path.join(EXT, "content/sites", `${a.id}.js`), "utf8");
+  const rows = registry.ADAPTERS.map((a) => [a.id, /^\d{4}-\d{2}-\d{2}$/.test(a.checked), /Evidence, checked \d{4}-\d{2}-\d{2}/.test(source(a))]);
+  assert.deepEqual(rows, S.SITES.map((s) => [s.id, true, true]));
+});
+
+test("should name every composer variant of the fixture table in its site's adapter", () => {
+  const registry = loadRegistry();
+  const table = JSON.parse(fs.readFileSync(path.join(ROOT, "tests/e2e/fixtures/composers.json"), "utf8"));
+  const bySite = (id) => table.composers.filter((c) => c.site === id).map((c) => c.id);
+  assert.deepEqual(registry.ADAPTERS.map((a) => [a.id, a.composers]), registry.ADAPTERS.map((a) => [a.id, bySite(a.id)]));
+  for (const c of table.composers) assert.ok(table.pages[c.url], `${c.id}: ${c.url} has no page`);
+});
+
 test("should never parse strings as HTML", () => {
   const offenders = sources().filter((f) => /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(fs.readFileSync(f, "utf8")));
   assert.deepEqual(offenders, []);

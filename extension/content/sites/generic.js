@@ -13,7 +13,8 @@
       const role = el.getAttribute("role");
       if (role === "searchbox" || role === "combobox") return false;
       const r = el.getBoundingClientRect();
-      return r.width >= 120 && r.height >= 28;
+      // One-line comment boxes are about 20 px high when focused (LinkedIn's, Facebook's).
+      return r.width >= 120 && r.height >= 16;
     },
     container: (editor) => editor.closest('form, [role="dialog"], dialog'),
   };

@@ -1,7 +1,9 @@
 /*
  * The one table of site adapters. An adapter names its site id (see common/settings.js),
- * a selector for its editors, a selector for its send buttons, and the replica page its
- * browser test uses. Optional hooks: accepts(el), isSubmit(el), container(editor).
+ * a selector for its editors, a selector for its send buttons, the date its selectors were
+ * last checked against their evidence (written at the top of its file), the replica page and
+ * the composer variants (tests/e2e/fixtures/composers.json) its browser tests use. Optional
+ * hooks: accepts(el), isSubmit(el), container(editor), enterSends(editor).
  */
 (function (root) {
   "use strict";
