@@ -58,7 +58,7 @@ test: $(VENV)/.train-deps node_modules/.installed $(FIXTURES) chromium firefox
 	node --test tests/firefox
 
 ## test-firefox: only the browser tests in Firefox (puppeteer-core, a real gunicorn on a free port)
-test-firefox: $(VENV)/.run-deps node_modules/.installed firefox
+test-firefox: $(VENV)/.run-deps node_modules/.installed $(FIXTURES) firefox
 	node --test tests/firefox
 
 ## train: retrain the model from training/config.json into shared-rules/model/model.json

@@ -156,6 +156,24 @@ describe("the extension in Firefox", { skip }, () => {
     });
   });
 
+  describe("inline warnings on the real editor libraries", () => {
+    for (const id of ["x.post", "facebook.post", "linkedin.post", "bluesky.post"]) {
+      test(`should underline a risky draft in ${id}, and the library's own model holds what was typed`, async () => {
+        const { page, variant } = await ff.openComposer(id);
+        await page.click(variant.editor);
+        await page.keyboard.type(RISKY);
+        await page.waitForFunction(() => [...document.querySelectorAll("impartial-warning")].some((h) => h.dataset.impartialState === "done"), { timeout: 30000 });
+        const shown = await page.evaluate((fixture) => {
+          const h = [...document.querySelectorAll("impartial-warning")].find((w) => w.dataset.impartialState === "done");
+          return { level: h.dataset.impartialLevel, marks: h.shadowRoot.querySelectorAll(".mark").length, model: Fixture.text(fixture) };
+        }, variant.fixture);
+        const answer = await expected(service.url, RISKY, new URL(variant.url).hostname);
+        assert.deepEqual(shown, { level: answer.level, marks: shown.marks, model: RISKY });
+        assert.ok(["medium", "high"].includes(shown.level) && shown.marks >= 1, JSON.stringify(shown));
+      });
+    }
+  });
+
   describe("the pre-send check", () => {
     const question = (site) => site.page.waitForSelector('impartial-warning[data-impartial-confirm="open"]', { timeout: 30000 });
     const posted = (site, n) => site.page.waitForFunction((count) => Replica.check().posted.length === count, { timeout: 30000 }, n);

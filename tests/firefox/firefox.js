@@ -8,7 +8,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const puppeteer = require("puppeteer-core");
-const { PAGES, READY, serve } = require("./sites.js");
+const { PAGES, READY, serve, composer, serveFixture, FIXTURE_READY } = require("./sites.js");
 
 const ROOT = path.join(__dirname, "..", "..");
 const EXTENSION = path.join(ROOT, "extension");
@@ -211,6 +211,23 @@ async function launch() {
     return new Site(page, name);
   }
 
+  /** Opens a composer variant of the real-library pages (composers.json) and returns its page, editor open. */
+  async function openComposer(id) {
+    const variant = composer(id);
+    const page = await browser.newPage();
+    pages.push(page);
+    await page.setViewport({ width: 1100, height: 800 });
+    await page.setRequestInterception(true);
+    page.on("request", (request) => {
+      serveFixture(request).catch(() => {});
+    });
+    await page.goto(variant.url);
+    await page.waitForSelector(FIXTURE_READY, { timeout: TIMEOUT_MS });
+    if (variant.open) await page.click(variant.open);
+    await page.waitForSelector(variant.editor, { timeout: TIMEOUT_MS });
+    return { page, variant };
+  }
+
   async function closePages() {
     for (const page of [...pages.splice(0), ...extension.pages.splice(0)]) await page.close().catch(() => {}); // a reinstall closed it already
   }
@@ -220,7 +237,7 @@ async function launch() {
     fs.rmSync(home, { recursive: true, force: true });
   }
 
-  return { browser, extension, openSite, closePages, close };
+  return { browser, extension, openSite, openComposer, closePages, close };
 }
 
 module.exports = { firefoxPath, launch, until, navigate, ready, Extension, Site };
