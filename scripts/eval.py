@@ -155,7 +155,15 @@ def main():
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--no-misses", action="store_true")
     args = parser.parse_args()
-    items = [json.loads(line) for line in Path(args.corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpus = Path(args.corpus)
+    if not corpus.is_file():
+        raise SystemExit(f"eval: no corpus at {corpus}. The labelled corpus lives in ../shared/corpus/ beside the "
+                         f"clone; pass another file in the same schema with --corpus FILE "
+                         f"(for instance eval/team-check-1.jsonl).")
+    try:
+        items = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"eval: cannot read {corpus}: {type(exc).__name__}") from None
     proc = None
     url = args.url
     try:

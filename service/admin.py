@@ -2,6 +2,7 @@
 import fcntl
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 from contextlib import contextmanager
@@ -18,36 +19,78 @@ log = logging.getLogger("impartial.admin")
 
 FAILURES_ALLOWED = 5
 FAILURE_WINDOW = 60.0
+GLOBAL_FAILURES_ALLOWED = 30
+KNOWN_CLIENT_SECONDS = 7 * 24 * 3600
+
+
+def client_key(address):
+    """The unit a throttle counts: an IPv4 address, or an IPv6 /64 (one host can hold a whole /64)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if ip.version == 6 and mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(mapped or ip)
 
 
 class Throttle:
-    """Counts bad tokens per client across every worker of a server; past the allowance, 429.
+    """Counts bad tokens per client and in all, across every worker of a server; past the allowance, 429.
 
-    Failures live in small files in the server's runtime directory, locked while
-    read and written, so the allowance holds however many workers answer.
+    A client with five bad tokens in a minute is refused for the rest of the minute; other
+    clients are not. Past thirty bad tokens in a minute from all clients together (an attacker
+    rotating addresses), only clients that have given the right token before are still heard,
+    so a distributed guesser gains nothing and a known admin still gets in. Counts live in
+    small files in the server's runtime directory, locked while read and written, so the
+    allowances hold however many workers answer.
     """
 
-    def __init__(self, directory, allowed=FAILURES_ALLOWED, window=FAILURE_WINDOW, clock=time.time):
+    def __init__(self, directory, allowed=FAILURES_ALLOWED, window=FAILURE_WINDOW, clock=time.time,
+                 global_allowed=GLOBAL_FAILURES_ALLOWED):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.allowed, self.window, self.clock = allowed, window, clock
+        self.global_allowed = global_allowed
 
     def retry_after(self, client):
         """Seconds until this client may try again, or 0."""
-        with self._failures(client) as recent:
-            if len(recent) < self.allowed:
-                return 0
-            return max(1, int(recent[0] + self.window - self.clock()) + 1)
+        key = client_key(client)
+        with self._failures(key) as recent:
+            if len(recent) >= self.allowed:
+                return self._wait(recent)
+        with self._failures("*") as everyone:
+            if len(everyone) >= self.global_allowed and not self._known(key):
+                return self._wait(everyone[-self.global_allowed:])
+        return 0
 
     def failed(self, client):
         """Record one bad token from a client."""
-        with self._failures(client) as recent:
-            recent.append(self.clock())
+        for key in (client_key(client), "*"):
+            with self._failures(key) as recent:
+                recent.append(self.clock())
+
+    def succeeded(self, client):
+        """Remember a client that gave the right token: it is still heard while others are throttled."""
+        path = self._path("known-" + client_key(client))
+        path.touch()
+
+    def _known(self, key):
+        try:
+            return self.clock() - self._path("known-" + key).stat().st_mtime < KNOWN_CLIENT_SECONDS
+        except FileNotFoundError:
+            return False
+
+    def _wait(self, recent):
+        return max(1, int(recent[0] + self.window - self.clock()) + 1)
+
+    def _path(self, key):
+        return self.directory / hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
     @contextmanager
-    def _failures(self, client):
-        name = hashlib.sha256(client.encode("utf-8")).hexdigest()[:24]
-        with open(self.directory / name, "a+", encoding="ascii") as handle:
+    def _failures(self, key):
+        keep = max(self.allowed, self.global_allowed)
+        with open(self._path(key), "a+", encoding="ascii") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 handle.seek(0)
@@ -56,7 +99,7 @@ class Throttle:
                 yield recent
                 handle.seek(0)
                 handle.truncate()
-                handle.write(" ".join(repr(t) for t in recent[-self.allowed * 2:]))
+                handle.write(" ".join(repr(t) for t in recent[-keep * 2:]))
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -79,8 +122,9 @@ def authenticate():
         raise ApiError(401, "unauthorized", "Authorization: Bearer <token> is required")
     if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
         throttle.failed(client)
-        log.warning("bad admin token", extra={"event": "admin_bad_token"})
+        log.warning("bad admin token", extra={"event": "admin_bad_token", "client": client})
         raise ApiError(401, "unauthorized", "bearer token is not valid")
+    throttle.succeeded(client)
 
 
 @bp.post("/rules/reload")

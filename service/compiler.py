@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import re2
 
+from . import dialect
 from .rules import Problem, RulesError
 
 SEVERITIES = ("low", "medium", "high")
@@ -19,23 +20,13 @@ CATEGORIES = (
 )
 RULE_TYPES = ("phrase", "pattern", "proximity", "sentiment")
 
-# Constructs outside the dialect shared by RE2 and JavaScript (u flag), or that
-# backtracking engines run in exponential time.
-_DIALECT = [
-    (re.compile(r"\(\?(?!:)"), "only (?:...) groups are allowed: no inline flags, look-around or named groups"),
-    (re.compile(r"\\[1-9]"), "back-references are not allowed"),
-    (re.compile(r"\\[AzCQEGZ]"), "RE2-only escapes (\\A \\z \\C \\Q \\E) are not allowed: use ^ and $"),
-    (re.compile(r"\\[pP](?!\{)"), "write Unicode classes with braces, e.g. \\p{L}"),
-    (re.compile(r"\\x\{"), "\\x{...} is RE2-only: use \\uXXXX"),
-    (re.compile(r"\[\[:"), "POSIX classes like [[:alpha:]] are not allowed"),
-    (re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]"),
-     "nested quantifier: a repeated group that itself repeats can backtrack catastrophically"),
-]
-
-
 def dialect_problems(pattern):
     """Reasons a pattern falls outside the shared linear-time dialect (empty if it is fine)."""
-    return [reason for regex, reason in _DIALECT if regex.search(pattern)]
+    try:
+        dialect.check(pattern)
+    except dialect.DialectError as exc:
+        return [str(exc)]
+    return []
 
 
 def _options():
@@ -188,17 +179,23 @@ def _alternation(phrases):
 
 
 def _pattern_problems(rel, rule_id, spec, where):
+    # Patterns are named by position, never quoted: a message never echoes a rule file's content.
     problems = []
-    for pattern in spec.get("patterns", []):
-        for reason in dialect_problems(pattern):
-            problems.append(Problem(rel, rule_id, f"{where} pattern {pattern[:60]!r}: {reason}"))
-        if not dialect_problems(pattern):
+    for number, pattern in enumerate(spec.get("patterns", []), 1):
+        reasons = dialect_problems(pattern)
+        if not reasons:
             try:
                 re2.compile(pattern, _options())
             except re2.error as exc:
-                detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-                problems.append(Problem(rel, rule_id, f"{where} pattern {pattern[:60]!r}: {detail}"))
+                reasons = [_re2_reason(exc)]
+        problems += [Problem(rel, rule_id, f"{where} pattern {number}: {reason}") for reason in reasons]
     return problems
+
+
+def _re2_reason(exc):
+    # RE2's message ends with the offending text ("missing ]: [unclosed"): keep the reason only.
+    detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+    return "RE2 refuses it: " + detail.split(":")[0]
 
 
 def compile_rules(docs):
@@ -229,12 +226,12 @@ def compile_rules(docs):
             try:
                 rules[rule_id] = _compile_rule(table, spec, doc["pack"], guidance)
             except re2.error as exc:
-                problems.append(Problem(rel, rule_id, f"does not compile: {exc}"))
+                problems.append(Problem(rel, rule_id, f"does not compile in RE2: {_re2_reason(exc)}"))
     for rel, doc in sorted(docs.items()):
         if rel.startswith("lexicons/"):
-            for entry in doc["entries"]:
+            for number, entry in enumerate(doc["entries"], 1):
                 if entry != entry.strip():
-                    problems.append(Problem(rel, None, f"entry {entry!r} has leading or trailing spaces"))
+                    problems.append(Problem(rel, None, f"entry {number} has leading or trailing spaces"))
     if problems:
         raise RulesError(problems)
     return table, rules

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import re2
 
+from . import budget
 from .compiler import CATEGORIES, SEVERITIES, compile_rules
 from .model import Model, ModelError, rule_features
 from .offsets import OffsetMap, canonical, normalise
@@ -23,6 +24,9 @@ LOW_CAP = 30
 THRESHOLDS = (("high", 70), ("medium", 40), ("low", 1))
 OPINION_CATEGORIES = frozenset({"politician_commentary", "party_political", "policy_opinion", "contentious_issue"})
 SENTIMENT_BOOST = 0.5
+# A "sentence" longer than this is a text without sentence ends; its opening stands for it,
+# so the sentiment analyser (the costliest step per character) runs on a bounded input.
+SENTIMENT_MAX_BYTES = 2000
 
 # Words for distances, on UTF-8 bytes: ASCII letters and digits, and letters of other
 # scripts (2-byte sequences from U+00C0, 3-byte ones outside the symbols block U+2000-U+2FFF);
@@ -84,6 +88,7 @@ class Text:
         self._word_ends = None
         self._sentences = None
         self._sentiment = {}
+        self._sentiment_by_text = {}
 
     # --- atoms -------------------------------------------------------------
     def atom_spans(self, index):
@@ -100,25 +105,30 @@ class Text:
     def _search(self, regex):
         data, spans, pos, size = self.data, [], 0, len(self.data)
         while pos <= size:
-            match = regex.search(data, pos)
-            if match is None:
+            # One finditer per run of accepted matches: a search call per match costs several
+            # times more in the wrapper, and a text may hold thousands of matches.
+            restart = None
+            for match in regex.finditer(data, pos):
+                budget.check()
+                start, end = match.span()
+                if end > start and self._bounded(start, end):
+                    spans.append((start, end))
+                    continue
+                restart = start + 1  # inside a longer word: look again one character on
+                while restart < size and 0x80 <= data[restart] < 0xC0:
+                    restart += 1
                 break
-            start, end = match.span()
-            if end > start and self._bounded(start, end):
-                spans.append((start, end))
-                pos = end
-            else:
-                pos = start + 1
-                while pos < size and 0x80 <= data[pos] < 0xC0:
-                    pos += 1
+            if restart is None:
+                break
+            pos = restart
         return spans
 
     def _bounded(self, start, end):
         """A match stands as whole words: no letter or digit runs on across its edges."""
         data = self.data
-        if start > 0 and _is_word(_char_at(data, start)) and _is_word(_char_before(data, start)):
+        if start > 0 and _word_at(data, start) and _word_before(data, start):
             return False
-        if end < len(data) and _is_word(_char_before(data, end)) and _is_word(_char_at(data, end)):
+        if end < len(data) and _word_before(data, end) and _word_at(data, end):
             return False
         return True
 
@@ -210,7 +220,12 @@ class Text:
     def sentiment(self, index):
         if index not in self._sentiment:
             start, end = self.sentence_span(index)
-            self._sentiment[index] = sentence_sentiment(self.data[start:end].decode("utf-8"))
+            sentence = self.data[start:min(end, start + SENTIMENT_MAX_BYTES)]
+            # A sentence repeated in one text is weighed once (for this request only: nothing is kept).
+            if sentence not in self._sentiment_by_text:
+                budget.check()
+                self._sentiment_by_text[sentence] = sentence_sentiment(sentence.decode("utf-8", "ignore"))
+            self._sentiment[index] = self._sentiment_by_text[sentence]
         return self._sentiment[index]
 
 
@@ -230,6 +245,20 @@ def _char_at(data, pos):
 
 def _is_word(char):
     return char.isalnum() or char == "_"
+
+
+# ASCII bytes answer without decoding: most edges are ASCII, and a text may hold thousands of matches.
+_ASCII_WORD = tuple(chr(b).isalnum() or b == 0x5F if b < 0x80 else None for b in range(256))
+
+
+def _word_at(data, pos):
+    known = _ASCII_WORD[data[pos]]
+    return known if known is not None else _is_word(_char_at(data, pos))
+
+
+def _word_before(data, pos):
+    known = _ASCII_WORD[data[pos - 1]]
+    return known if known is not None else _is_word(_char_before(data, pos))
 
 
 def _abbreviation_before(data, dot):
@@ -272,12 +301,13 @@ class RuleSet:
         problems = []
         for rule in self.rules.values():
             file = f"packs/{rule.pack}.yaml"
-            for example in rule.source["examples"]["match"]:
+            # Examples are named by position, never quoted: a message never echoes a file's content.
+            for index, example in enumerate(rule.source["examples"]["match"]):
                 if not self._fires(rule, example):
-                    problems.append(Problem(file, rule.id, f"does not match its example {example!r}"))
-            for example in rule.source["examples"]["no_match"]:
+                    problems.append(Problem(file, rule.id, f"does not match its example examples.match[{index}]"))
+            for index, example in enumerate(rule.source["examples"]["no_match"]):
                 if self._fires(rule, example):
-                    problems.append(Problem(file, rule.id, f"matches its no_match example {example!r}"))
+                    problems.append(Problem(file, rule.id, f"matches its no_match example examples.no_match[{index}]"))
         problems.extend(self._check_model())
         if problems:
             raise RulesError(problems)
@@ -341,6 +371,7 @@ class RuleSet:
                 if rule.id in seen_rules:
                     continue
                 seen_rules.add(rule.id)
+                budget.check()
                 for start, end, sentence in evaluate_rule(rule, subject):
                     raw.append((start, end, rule, sentence))
         return self._result(subject, view, profile, raw)
@@ -409,6 +440,7 @@ class RuleSet:
         """Add the model's findings to `best`, merged with rule findings on the same sentences.
 
         Returns {finding key: {confidence, evidence}} for the findings the model judged."""
+        budget.check()
         model = self.model
         spans = subject.sentence_spans()
         rules = [{"category": key[2], "severity": value[2]} for key, value in best.items()]
@@ -573,27 +605,30 @@ def _rule_spans(rule, subject):
     near_by_sentence = {}
     if subject.present(rule.unless_near):
         for span in subject.spans(rule.unless_near):
-            near_by_sentence.setdefault(subject.sentence_index(span[0]), []).append(span)
+            starts, ends = near_by_sentence.setdefault(subject.sentence_index(span[0]), ([], []))
+            starts.append(span[0])
+            ends.append(span[1])
 
     def allowed(span):
         if exceptions and _overlaps_any(span, exception_starts, exception_ends):
             return False
         # Only within the span's own sentence: a later sentence never cancels an earlier finding.
         nearby = near_by_sentence.get(subject.sentence_index(span[0])) if near_by_sentence else None
-        return not nearby or not any(subject.words_between(span, other) <= rule.unless_window for other in nearby)
+        return not nearby or not _near_within(subject, span, *nearby, rule.unless_window)
 
     if rule.type in ("phrase", "pattern"):
         for span in subject.spans(rule.terms):
             if allowed(span):
                 yield span[0], span[1], None
     elif rule.type == "proximity":
-        cues = [span for span in subject.spans(rule.cue) if allowed(span)]
+        cues = subject.spans(rule.cue)
         if not cues:
             return
         ranges = [subject.word_range(cue) for cue in cues]
         by_word = sorted(range(len(cues)), key=lambda i: ranges[i][0])
         first_words = [ranges[i][0] for i in by_word]
         longest = max(last - first for first, last in ranges)
+        cue_allowed = {}  # only cues near an entity are ever checked: thousands of lone cues cost little
         for entity in subject.spans(rule.entity):
             if not allowed(entity):
                 continue
@@ -601,7 +636,14 @@ def _rule_spans(rule, subject):
             first, last = subject.word_range(entity)
             lo = bisect_left(first_words, first - rule.window - longest)
             hi = bisect_right(first_words, last + rule.window)
-            pair = _nearest_cue(rule, subject, entity, [cues[by_word[i]] for i in range(lo, hi)])
+            near = []
+            for i in range(lo, hi):
+                cue = cues[by_word[i]]
+                if cue not in cue_allowed:
+                    cue_allowed[cue] = allowed(cue)
+                if cue_allowed[cue]:
+                    near.append(cue)
+            pair = _nearest_cue(rule, subject, entity, near)
             if pair is not None:
                 yield min(entity[0], pair[0]), max(entity[1], pair[1]), None
     elif rule.type == "sentiment":
@@ -620,6 +662,22 @@ def _rule_spans(rule, subject):
             done.add(index)
             start, end = subject.sentence_span(index)
             yield start, end, index
+
+
+def _near_within(subject, span, starts, ends, window):
+    """Whether a span of a list (starts and ends ascending) lies within window words of span.
+
+    Only the overlapping one and the nearest on each side by position can be nearest in words,
+    so the cost is logarithmic in the list, not linear: a sentence of many reporting words
+    stays cheap however many matches it holds.
+    """
+    if _overlaps_any(span, starts, ends):
+        return True
+    before = bisect_right(ends, span[0]) - 1  # the last that ends at or before span starts
+    if before >= 0 and subject.words_between(span, (starts[before], ends[before])) <= window:
+        return True
+    after = bisect_left(starts, span[1])  # the first that starts at or after span ends
+    return after < len(starts) and subject.words_between(span, (starts[after], ends[after])) <= window
 
 
 def _nearest_cue(rule, subject, entity, cues):

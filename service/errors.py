@@ -2,16 +2,20 @@
 import logging
 import traceback
 
-from flask import jsonify
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
+
+from . import metrics
+from .budget import BudgetExceeded
 
 log = logging.getLogger("impartial.errors")
 
 CODES = {
     400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
     413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid_rules",
-    429: "too_many_requests", 500: "internal_error",
+    429: "too_many_requests", 500: "internal_error", 503: "over_time_budget",
 }
+RETRY_AFTER_SECONDS = 1
 
 
 class ApiError(Exception):
@@ -47,6 +51,16 @@ def register(app):
     @app.errorhandler(ApiError)
     def handle_api_error(exc):
         return error_response(exc.status, exc.code, exc.message, headers=exc.headers, **exc.extra)
+
+    @app.errorhandler(BudgetExceeded)
+    def handle_over_budget(exc):
+        # The work stopped at its budget: the worker is free again, and the client may retry.
+        endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        metrics.OVER_BUDGET.labels(endpoint).inc()
+        log.warning("time budget spent", extra={"event": "over_time_budget", "endpoint": endpoint})
+        return error_response(503, "over_time_budget", "the request took longer than the service's time budget; "
+                                                       "retry, or send a shorter text",
+                              headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.errorhandler(HTTPException)
     def handle_http(exc):

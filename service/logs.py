@@ -17,7 +17,7 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _STANDARD and not key.startswith("_") and key not in entry:
                 entry[key] = value
         if record.exc_info and record.exc_info[0] is not None:
             # The type only: an exception's message may quote the input.

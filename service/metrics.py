@@ -9,6 +9,7 @@ LATENCY = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
 FINDINGS = Counter("impartial_findings_total", "Findings returned, by category", ["category"])
 LEVELS = Counter("impartial_scores_total", "Texts scored, by level", ["level"])
+OVER_BUDGET = Counter("impartial_over_time_budget_total", "Requests stopped at their time budget (503)", ["endpoint"])
 RELOADS = Counter("impartial_rules_reloads_total", "Rule reloads, by result", ["result"])
 
 

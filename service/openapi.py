@@ -20,11 +20,13 @@ SCHEMAS = {
     "ScoreRequest": {
         "type": "object",
         "required": ["text"],
+        "additionalProperties": False,
         "properties": {
             "text": {"type": "string", "description": "the draft; at most IMPARTIAL_MAX_CHARS characters"},
             "profile": {"type": "string", "description": "a profile from GET /v1/rules; default IMPARTIAL_PROFILE"},
             "context": {
                 "type": "object",
+                "additionalProperties": False,
                 "properties": {
                     "election_period": {"type": "boolean"},
                     "account": {"type": "string", "enum": ["personal", "official"]},
@@ -142,8 +144,8 @@ SCHEMAS = {
 }
 
 
-def spec(server_url="http://127.0.0.1:8765", profiles=None, max_chars=20000):
-    """The OpenAPI document, with this server's address, profiles and text limit."""
+def spec(server_url="/", profiles=None, max_chars=20000):
+    """The OpenAPI document, with a server URL (relative by default: never the request's Host), profiles and text limit."""
     schemas = json.loads(json.dumps({**SCHEMAS, **lt_openapi.SCHEMAS}))
     schemas["LTCheckRequest"]["properties"]["text"]["maxLength"] = max_chars
     request = schemas["ScoreRequest"]["properties"]
@@ -169,6 +171,8 @@ def spec(server_url="http://127.0.0.1:8765", profiles=None, max_chars=20000):
                     "400": _error("bad JSON, or a missing or invalid field"),
                     "413": _error("text longer than IMPARTIAL_MAX_CHARS, or body too large"),
                     "415": _error("body is not application/json"),
+                    "503": {**_error("scoring took longer than IMPARTIAL_TIME_BUDGET_MS; retry later"),
+                            "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
                 },
             }},
             "/v1/rules": {"get": {

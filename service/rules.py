@@ -5,9 +5,12 @@ packs/*.yaml, each validated by schema.json. Loading is all or nothing: every
 problem is collected as (file, rule id, what is wrong) and raised together, so
 an invalid directory never replaces the rules in force.
 """
+import errno
 import hashlib
 import json
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,9 @@ from .model import model_findings_problems, model_problems
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TOTAL_BYTES = 16 * 1024 * 1024
+MAX_YAML_DEPTH = 32
+MAX_LEXICON_ENTRIES = 10000
+MAX_TOTAL_ENTRIES = 50000
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "shared-rules" / "schema.json"
 
 
@@ -38,18 +44,30 @@ class RulesError(Exception):
 
     def __init__(self, problems):
         self.problems = list(problems)
-        super().__init__(f"{len(self.problems)} problem(s) in rule files")
+        # Every problem in the message too, so a server that cannot start says why.
+        listed = "; ".join(f"{p.file}{f' ({p.rule})' if p.rule else ''}: {p.message}" for p in self.problems[:50])
+        super().__init__(f"{len(self.problems)} problem(s) in rule files: {listed}")
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases (and so alias bombs)."""
+    """SafeLoader that refuses anchors and aliases (and so alias bombs) and deep nesting."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases are not allowed", event.start_mark)
-        node = super().compose_node(parent, index)
+        # Composing and constructing recurse once per level: refuse depth before Python's stack does.
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_YAML_DEPTH} levels", self.peek_event().start_mark)
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
         if getattr(node, "anchor", None):
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases are not allowed", node.start_mark)
@@ -73,41 +91,103 @@ def _kind(relpath):
     return MODEL_FILES.get(relpath)
 
 
-def rule_files(rules_dir):
-    """Relative paths of the files that make up the rules in force, sorted."""
-    root = Path(rules_dir)
+def _inside(root, path):
+    """The real path of path if it stays inside root (symbolic links resolved), else None."""
+    real = os.path.realpath(path)
+    return real if real == root or real.startswith(root + os.sep) else None
+
+
+def _is_rule_name(rel, sub):
+    return rel in MODEL_FILES or (rel.rsplit("/", 1)[-1].endswith((".yaml", ".yml")) and bool(_kind(rel) or sub))
+
+
+def _limit(rel):
+    return MAX_MODEL_BYTES if _kind(rel) == "model" else MAX_FILE_BYTES
+
+
+def rule_files(rules_dir, problems=None):
+    """Relative paths of the files that make up the rules in force, sorted; problems collects what is refused.
+
+    The directory is untrusted input: a symbolic link may point only inside it (as a
+    Kubernetes ConfigMap's do), and an entry named like a rule file must be a regular file.
+    """
+    problems = [] if problems is None else problems
+    root = os.path.realpath(rules_dir)
     found = []
     for sub in ("", "packs", "lexicons", "model"):
-        folder = root / sub if sub else root
-        if not folder.is_dir():
-            continue
-        for entry in sorted(folder.iterdir()):
-            rel = f"{sub}/{entry.name}" if sub else entry.name
-            if entry.name.startswith("."):
+        folder = os.path.join(root, sub) if sub else root
+        if sub and os.path.lexists(folder):
+            if _inside(root, folder) is None:
+                problems.append(Problem(f"{sub}/", None, "symbolic link to a place outside the rules directory"))
                 continue
-            if entry.is_file() and (entry.suffix in (".yaml", ".yml") or rel in MODEL_FILES) and (_kind(rel) or sub):
+            if not os.path.isdir(folder):
+                problems.append(Problem(f"{sub}/", None, "not a folder"))
+                continue
+        elif sub:
+            continue
+        try:
+            entries = sorted(os.listdir(folder))
+        except OSError as exc:
+            problems.append(Problem(f"{sub}/" if sub else ".", None, f"folder cannot be read: {_os_reason(exc)}"))
+            continue
+        for name in entries:
+            rel = f"{sub}/{name}" if sub else name
+            if name.startswith(".") or not _is_rule_name(rel, sub):
+                continue
+            path = os.path.join(folder, name)
+            real = _inside(root, path)
+            if real is None:
+                problems.append(Problem(rel, None, "symbolic link to a place outside the rules directory"))
+            elif not stat.S_ISREG(os.stat(real).st_mode):
+                problems.append(Problem(rel, None, "not a regular file"))
+            else:
                 found.append(rel)
     return sorted(found)
 
 
+def _os_reason(exc):
+    # The reason only (errno's text), never the path or anything read.
+    return os.strerror(exc.errno).lower() if exc.errno else type(exc).__name__
+
+
+def _read(root, rel):
+    """A rule file's bytes, opened without following a last-moment link and without blocking on a FIFO."""
+    real = _inside(root, os.path.join(root, rel))
+    if real is None:
+        raise OSError(errno.ELOOP, "symbolic link")
+    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        limit = _limit(rel)
+        if info.st_size > limit:
+            return info.st_size, None
+        return info.st_size, handle.read(limit + 1)
+
+
 def read_files(rules_dir):
     """Read every rule file as bytes: {relpath: bytes}. Size limits apply here."""
-    root = Path(rules_dir)
-    if not root.is_dir():
+    if not os.path.isdir(rules_dir):
         raise RulesError([Problem(str(rules_dir), None, "rules directory does not exist")])
-    files, problems, total = {}, [], 0
-    for rel in rule_files(root):
-        path = root / rel
-        size = path.stat().st_size
-        limit = MAX_MODEL_BYTES if _kind(rel) == "model" else MAX_FILE_BYTES
-        if size > limit:
+    root = os.path.realpath(rules_dir)
+    problems = []
+    files, total = {}, 0
+    for rel in rule_files(root, problems):
+        try:
+            size, data = _read(root, rel)
+        except OSError as exc:
+            problems.append(Problem(rel, None, f"file cannot be read: {_os_reason(exc)}"))
+            continue
+        limit = _limit(rel)
+        if data is None or len(data) > limit:
             problems.append(Problem(rel, None, f"file is {size} bytes; the limit is {limit}"))
             continue
-        total += size
+        total += len(data)
         if total > MAX_TOTAL_BYTES:
             problems.append(Problem(rel, None, f"rule files exceed {MAX_TOTAL_BYTES} bytes in all"))
             break
-        files[rel] = path.read_bytes()
+        files[rel] = data
     if problems:
         raise RulesError(problems)
     return files
@@ -138,6 +218,14 @@ def _validator(kind):
     return _schema_validators[kind]
 
 
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,60}")
+
+
+def _name(value):
+    """A key or id fit to repeat in a message (short, plain); anything else is not repeated."""
+    return value if isinstance(value, str) and _NAME.fullmatch(value) else None
+
+
 def _error_rule(doc, path):
     """The rule id an error path points into, if any."""
     path = list(path)
@@ -146,18 +234,49 @@ def _error_rule(doc, path):
             rule = doc["rules"][path[1]]
         except (KeyError, IndexError, TypeError):
             return None
-        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+        if isinstance(rule, dict) and _name(rule.get("id")):
             return rule["id"]
         return f"rules[{path[1]}]"
     return None
 
 
+def _reason(error):
+    """What a schema error means, from the schema alone: a file's values are never quoted."""
+    keyword, expected = error.validator, error.validator_value
+    if keyword == "enum":
+        return "must be one of: " + ", ".join(map(str, expected))[:200]
+    if keyword == "const":
+        return f"must be {expected}"
+    if keyword == "type":
+        return f"must be of type {expected if isinstance(expected, str) else ' or '.join(expected)}"
+    if keyword == "required":
+        missing = [name for name in expected if isinstance(error.instance, dict) and name not in error.instance]
+        return f"{missing[0] if missing else 'a field'} is required"
+    if keyword == "additionalProperties":
+        extra = [key for key in (error.instance if isinstance(error.instance, dict) else {})
+                 if key not in error.schema.get("properties", {})]
+        named = [_name(key) or "(unnamed)" for key in extra[:3]]
+        return "unknown field(s): " + ", ".join(named)
+    limits = {"minLength": "is too short", "maxLength": "is too long", "minItems": "has too few items",
+              "maxItems": "has too many items", "minimum": "is too small", "maximum": "is too large",
+              "pattern": "is not in the required format", "uniqueItems": "has duplicate items",
+              "format": "is not in the required format"}
+    if keyword in limits:
+        bound = f" ({keyword} {expected})" if keyword != "pattern" else ""
+        return limits[keyword] + bound
+    return f"does not satisfy the schema ({keyword})"
+
+
 def _describe(error):
-    where = "/".join(str(p) for p in error.absolute_path)
-    message = error.message
-    if len(message) > 240:
-        message = message[:237] + "..."
+    where = "/".join(str(p) if isinstance(p, int) else (_name(p) or "?") for p in error.absolute_path)
+    message = _reason(error)
     return f"{where}: {message}" if where else message
+
+
+def _yaml_reason(exc):
+    # PyYAML's problem text can quote a fragment of the file: keep it only when it is a few characters.
+    problem = str(getattr(exc, "problem", None) or type(exc).__name__)
+    return re.sub(r"'(?!<)[^']{5,}'", "'...'", problem)[:200]
 
 
 def parse_files(files):
@@ -187,7 +306,10 @@ def parse_files(files):
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = f"line {mark.line + 1}: " if mark else ""
-            problems.append(Problem(rel, None, f"{line}invalid YAML: {getattr(exc, 'problem', None) or exc}"))
+            problems.append(Problem(rel, None, f"{line}invalid YAML: {_yaml_reason(exc)}"))
+            continue
+        except RecursionError:
+            problems.append(Problem(rel, None, f"invalid YAML: nested deeper than {MAX_YAML_DEPTH} levels"))
             continue
         if kind == "model-findings":
             problems.extend(Problem(rel, rule, reason) for rule, reason in model_findings_problems(doc))
@@ -198,6 +320,10 @@ def parse_files(files):
         if errors:
             for error in errors[:50]:
                 problems.append(Problem(rel, _error_rule(doc, error.absolute_path), _describe(error)))
+            continue
+        if kind == "lexicon" and len(doc["entries"]) > MAX_LEXICON_ENTRIES:
+            problems.append(Problem(rel, None, f"lexicon has {len(doc['entries'])} entries; "
+                                               f"the limit is {MAX_LEXICON_ENTRIES}"))
             continue
         docs[rel] = doc
     return docs, problems
@@ -236,6 +362,10 @@ def check_names(docs):
         problems.append(Problem("profiles.yaml", None, "missing: profiles select the packs in force"))
     if not packs:
         problems.append(Problem("packs/", None, "no rule packs"))
+    entries = sum(len(doc["entries"]) for rel, doc in docs.items() if _kind(rel) == "lexicon")
+    if entries > MAX_TOTAL_ENTRIES:
+        problems.append(Problem("lexicons/", None, f"lexicons hold {entries} entries in all; "
+                                                   f"the limit is {MAX_TOTAL_ENTRIES}"))
     for rel, doc in sorted(docs.items()):
         if _kind(rel) != "pack":
             continue

@@ -22,6 +22,8 @@ from .rules import RulesError, directory_version, load_documents, parse_files, c
 
 log = logging.getLogger("impartial.rules")
 KEEP_SNAPSHOTS = 4
+WATCH_SECONDS = 0.05
+READY_WAIT_SECONDS = 30.0
 
 
 def default_runtime_dir(rules_dir):
@@ -44,8 +46,15 @@ class RulesStore:
         self.runtime = Path(runtime_dir or default_runtime_dir(self.rules_dir))
         self.runtime.mkdir(parents=True, exist_ok=True)
         self.pointer = self.runtime / "current"
+        # A reload first names the new version in `next`; every worker compiles it in the
+        # background and says so in ready-<pid>; only then does `current` move, so no request
+        # ever waits on a compile.
+        self.next_pointer = self.runtime / "next"
+        self._ready = self.runtime / f"ready-{os.getpid()}"
+        self._compiled = {}
         self._swap_lock = threading.Lock()
         self._pointer_stamp = None
+        self._next_stamp = None
         self._refused_version = None
         with self._exclusive():
             published = self._read_pointer()
@@ -56,9 +65,11 @@ class RulesStore:
                 self.current = engine.build(version, docs)
                 self._publish(version, files)
         self._pointer_stamp = self._stamp()
+        self._compiled[self.current.version] = self.current
+        self._mark_ready(self.current.version)
         self._stop = threading.Event()
         self._threads = []
-        self._start(self._watch_pointer, 0.25)
+        self._start(self._watch_pointer, WATCH_SECONDS)
         if poll_seconds and poll_seconds > 0:
             self._start(self._poll_directory, poll_seconds)
 
@@ -70,9 +81,9 @@ class RulesStore:
             self._catch_up(stamp)
         return self.current
 
-    def _stamp(self):
+    def _stamp(self, path=None):
         try:
-            st = os.stat(self.pointer)
+            st = os.stat(path or self.pointer)
         except FileNotFoundError:
             return None
         return st.st_mtime_ns, st.st_size, st.st_ino
@@ -83,7 +94,7 @@ class RulesStore:
                 return
             version = self._read_pointer()
             if version and version != self.current.version:
-                self.current = self._load_snapshot(version)
+                self.current = self._compiled.get(version) or self._load_snapshot(version)
                 log.info("rules swapped", extra={"event": "rules_swapped", "rules_version": version})
             self._pointer_stamp = stamp
 
@@ -94,19 +105,56 @@ class RulesStore:
             previous = self.get()
             version, files, docs = load_documents(self.rules_dir)
             ruleset = previous if version == previous.version else engine.build(version, docs)
+            if ruleset is not previous:
+                self._write_snapshot(version, files)
+                self._remember(ruleset)
+                _atomic_write(self.next_pointer, version.encode("ascii"))
+                self._wait_until_ready(version)
             with self._swap_lock:
                 self._publish(version, files)
                 self.current = ruleset
                 self._pointer_stamp = self._stamp()
             return ruleset, previous
 
+    def _remember(self, ruleset):
+        self._compiled[ruleset.version] = ruleset
+        for old in [v for v in self._compiled if v not in (ruleset.version, self.current.version)]:
+            del self._compiled[old]
+        self._mark_ready(ruleset.version)
+
+    def _mark_ready(self, version):
+        _atomic_write(self._ready, version.encode("ascii"))
+
+    def _wait_until_ready(self, version):
+        """Until every live worker of this server has compiled version (bounded: a stuck worker compiles on swap)."""
+        deadline = time.monotonic() + READY_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            waiting = []
+            for path in self.runtime.glob("ready-*"):
+                pid = int(path.name.split("-", 1)[1])
+                if not _alive(pid):
+                    path.unlink(missing_ok=True)
+                    continue
+                try:
+                    if path.read_text(encoding="ascii").strip() != version:
+                        waiting.append(pid)
+                except FileNotFoundError:
+                    continue
+            if not waiting:
+                return
+            time.sleep(0.02)
+        log.warning("workers slow to compile a reload", extra={"event": "rules_ready_timeout", "workers": waiting})
+
     def _publish(self, version, files):
+        self._write_snapshot(version, files)
+        _atomic_write(self.pointer, version.encode("ascii"))
+        self._prune(version)
+
+    def _write_snapshot(self, version, files):
         snapshot = self.runtime / f"snapshot-{version}.json"
         if not snapshot.exists():
             payload = {"version": version, "files": {rel: data.decode("utf-8") for rel, data in files.items()}}
             _atomic_write(snapshot, json.dumps(payload).encode("utf-8"))
-        _atomic_write(self.pointer, version.encode("ascii"))
-        self._prune(version)
 
     def _prune(self, keep):
         snapshots = sorted(self.runtime.glob("snapshot-*.json"), key=lambda p: p.stat().st_mtime_ns)
@@ -153,7 +201,21 @@ class RulesStore:
                 log.exception("rules background check failed", extra={"event": "rules_check_failed"})
 
     def _watch_pointer(self):
-        """Compile a reload published by another worker before a request needs it."""
+        """Compile a reload another worker announced in `next` before any request needs it."""
+        stamp = self._stamp(self.next_pointer)
+        if stamp is not None and stamp != self._next_stamp:
+            try:
+                version = self.next_pointer.read_text(encoding="ascii").strip()
+            except FileNotFoundError:
+                version = None
+            if version and version not in self._compiled:
+                try:
+                    self._remember(self._load_snapshot(version))
+                except (FileNotFoundError, RulesError):
+                    pass  # pruned or refused meanwhile: the swap, if any, compiles it
+            elif version:
+                self._mark_ready(version)
+            self._next_stamp = stamp
         self.get()
 
     def _poll_directory(self):
@@ -183,6 +245,17 @@ class RulesStore:
 
     def close(self):
         self._stop.set()
+        self._ready.unlink(missing_ok=True)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _atomic_write(path, data):

@@ -15,7 +15,7 @@ from service import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "shared-rules"
-ADMIN_TOKEN = "test-admin-token-4f9c"
+ADMIN_TOKEN = "test-admin-token-4f9c-0123456789abcdef"
 
 
 @pytest.fixture(scope="session")
