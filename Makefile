@@ -8,8 +8,10 @@ PORT   ?= 8765
 export PORT
 export IMPARTIAL_RULES_DIR ?= shared-rules
 IMAGE  ?= localhost/impartial:dev
+# puppeteer-core drives Debian's firefox-esr; no npm package may fetch a browser of its own.
+export PUPPETEER_SKIP_DOWNLOAD := 1
 
-.PHONY: run test test-py test-js train eval mirrored bench package lint-ext chromium fixtures clean image image-test wheelhouse
+.PHONY: run test test-py test-js test-firefox train eval mirrored bench package lint-ext chromium firefox fixtures clean image image-test wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +40,10 @@ run: $(VENV)/.run-deps
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+## firefox: Debian's firefox-esr for the Firefox browser tests (installed when root and missing)
+firefox:
+	@bash scripts/ensure-chromium.sh firefox-esr
+
 FIXTURES := tests/e2e/fixtures/build/fixtures.js
 
 ## fixtures: bundle the pinned editor libraries (Draft.js, Lexical, Quill, TipTap) for the browser tests
@@ -46,10 +52,15 @@ fixtures: $(FIXTURES)
 $(FIXTURES): tests/e2e/fixtures/src/index.js package-lock.json node_modules/.installed
 	npm run --silent build:fixtures
 
-## test: every suite (pytest: service, rules, browser; node --test: extension units)
-test: $(VENV)/.train-deps node_modules/.installed $(FIXTURES) chromium
+## test: every suite (pytest: service, rules, browser in Chromium; node --test: extension units, browser in Firefox)
+test: $(VENV)/.train-deps node_modules/.installed $(FIXTURES) chromium firefox
 	$(BIN)/python -m pytest
 	node --test tests/js
+	node --test tests/firefox
+
+## test-firefox: only the browser tests in Firefox (puppeteer-core, a real gunicorn on a free port)
+test-firefox: $(VENV)/.run-deps node_modules/.installed $(FIXTURES) firefox
+	node --test tests/firefox
 
 ## train: retrain the model from training/config.json into shared-rules/model/model.json
 train: $(VENV)/.train-deps
