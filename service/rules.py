@@ -6,11 +6,14 @@ problem is collected as (file, rule id, what is wrong) and raised together, so
 an invalid directory never replaces the rules in force.
 """
 import errno
+import gzip
 import hashlib
+import io
 import json
 import os
 import re
 import stat
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +79,9 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 # The learned model and the wording of its findings, versioned and validated with the rules.
 MODEL_FILES = {"model/model.json": "model", "model/findings.yaml": "model-findings"}
+# The model may also come gzip-compressed (a Kubernetes ConfigMap holds at most 1 MiB); it is
+# read as model/model.json, so the rules version is the same either way.
+MODEL_GZ = "model/model.json.gz"
 MAX_MODEL_BYTES = 8 * 1024 * 1024
 
 
@@ -98,11 +104,20 @@ def _inside(root, path):
 
 
 def _is_rule_name(rel, sub):
-    return rel in MODEL_FILES or (rel.rsplit("/", 1)[-1].endswith((".yaml", ".yml")) and bool(_kind(rel) or sub))
+    return rel in MODEL_FILES or rel == MODEL_GZ or (rel.rsplit("/", 1)[-1].endswith((".yaml", ".yml")) and bool(_kind(rel) or sub))
 
 
 def _limit(rel):
-    return MAX_MODEL_BYTES if _kind(rel) == "model" else MAX_FILE_BYTES
+    return MAX_MODEL_BYTES if rel == MODEL_GZ or _kind(rel) == "model" else MAX_FILE_BYTES
+
+
+def _gunzip(data):
+    """A compressed model's bytes, never more than the model limit (no gzip bombs)."""
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+        out = handle.read(MAX_MODEL_BYTES + 1)
+    if len(out) > MAX_MODEL_BYTES:
+        raise ValueError(f"decompresses to more than {MAX_MODEL_BYTES} bytes")
+    return out
 
 
 def rule_files(rules_dir, problems=None):
@@ -183,6 +198,16 @@ def read_files(rules_dir):
         if data is None or len(data) > limit:
             problems.append(Problem(rel, None, f"file is {size} bytes; the limit is {limit}"))
             continue
+        if rel == MODEL_GZ:
+            try:
+                data = _gunzip(data)
+            except (OSError, EOFError, ValueError, zlib.error) as exc:
+                problems.append(Problem(rel, None, f"not a valid gzip file: {exc if isinstance(exc, ValueError) else 'corrupt'}"))
+                continue
+            if "model/model.json" in rule_files(root):
+                problems.append(Problem(rel, None, "model/model.json is there too: keep one of them"))
+                continue
+            rel = "model/model.json"
         total += len(data)
         if total > MAX_TOTAL_BYTES:
             problems.append(Problem(rel, None, f"rule files exceed {MAX_TOTAL_BYTES} bytes in all"))

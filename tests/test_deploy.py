@@ -1,4 +1,5 @@
 """The deployment files: the Dockerfile linted, every manifest checked against Kubernetes' schemas."""
+import base64
 import configparser
 import os
 import re
@@ -74,21 +75,35 @@ def test_the_schema_check_rejects_a_broken_manifest():
         kubernetes_validate.validate(unknown, KUBERNETES, strict=True)
 
 
-def test_the_rules_configmap_passes_the_schemas_and_holds_every_file_byte_for_byte():
+def test_the_rules_configmaps_pass_the_schemas_and_hold_every_file_byte_for_byte(tmp_path):
     text = subprocess.run([sys.executable, str(ROOT / "scripts" / "k8s_rules.py"), str(RULES)],
                           capture_output=True, text=True, check=True).stdout
-    configmap = yaml.safe_load(text)
-    kubernetes_validate.validate(configmap, KUBERNETES, strict=True)
+    rules, model = list(yaml.safe_load_all(text))
     files = read_files(RULES)
-    assert configmap["data"] == {rel.replace("/", "."): data.decode("utf-8") for rel, data in files.items()}
-    # A ConfigMap holds at most 1 MiB.
-    assert len(text.encode("utf-8")) < 1024 * 1024
+    for configmap in (rules, model):
+        kubernetes_validate.validate(configmap, KUBERNETES, strict=True)
+        # A ConfigMap holds at most 1 MiB.
+        assert len(yaml.safe_dump(configmap).encode("utf-8")) < 1024 * 1024
+    assert rules["data"] == {rel.replace("/", "."): data.decode("utf-8") for rel, data in files.items()
+                             if rel != "model/model.json"}
+    # Laid out as the projected volume does, the folder reads as the same rules, model included.
+    folder = tmp_path / "rules"
+    for key, body in rules["data"].items():
+        path = folder / next(i["path"] for i in k8s_rules.items(RULES) if i["key"] == key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+    (folder / "model" / "model.json.gz").write_bytes(base64.b64decode(model["binaryData"]["model.json.gz"]))
+    assert read_files(folder) == files
 
 
 def test_the_rules_volume_lays_every_rule_file_out_at_its_path():
     volume = next(v for v in deployment()["spec"]["template"]["spec"]["volumes"] if v["name"] == "rules")
-    assert volume["configMap"]["items"] == k8s_rules.items(RULES), \
+    rules, model = volume["projected"]["sources"]
+    assert rules["configMap"]["name"] == "impartial-rules"
+    assert rules["configMap"]["items"] == k8s_rules.items(RULES), \
         "the rule files changed: paste the output of `.venv/bin/python scripts/k8s_rules.py --items` into deploy/k8s/deployment.yaml"
+    assert model["configMap"] == {"name": "impartial-model",
+                                  "items": [{"key": "model.json.gz", "path": "model/model.json.gz"}]}
 
 
 def test_the_deployment_runs_as_the_image_expects():

@@ -242,3 +242,19 @@ def test_reload_with_a_corrupt_model_keeps_the_rules_in_force(tmp_path):
         assert client.get("/healthz").get_json()["rules_version"] == version
     finally:
         app.extensions["impartial.store"].close()
+
+
+def test_a_gzip_compressed_model_reads_as_the_same_rules(rules_copy):
+    import gzip
+
+    version = load_documents(rules_copy)[0]
+    plain = rules_copy / "model" / "model.json"
+    packed = rules_copy / "model" / "model.json.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert any("keep one of them" in p["message"] for p in refused(rules_copy))
+    plain.unlink()
+    assert load_documents(rules_copy)[0] == version
+    packed.write_bytes(b"\x1f\x8b not really gzip")
+    assert any(p["file"] == "model/model.json.gz" and "gzip" in p["message"] for p in refused(rules_copy))
+    packed.write_bytes(gzip.compress(b" " * (MAX_MODEL_BYTES + 10)))
+    assert any("decompresses to more than" in p["message"] for p in refused(rules_copy))
