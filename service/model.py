@@ -193,9 +193,7 @@ class Model:
         unique, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
         value = (1.0 + np.log(counts)) * self.idf[unique]
         blocks = self.block[unique]
-        norms = np.zeros(len(BLOCKS))
-        np.add.at(norms, blocks, value * value)
-        norms = np.sqrt(norms)
+        norms = np.sqrt(np.bincount(blocks, weights=value * value, minlength=len(BLOCKS)))
         value = value / np.where(norms[blocks] > 0, norms[blocks], 1.0)
         return value[inverse] / counts[inverse]
 
@@ -231,19 +229,17 @@ class Judgement:
 
     def sentence_contributions(self, head):
         """Each sentence's part of a head's logit."""
-        out = np.zeros(self.n_sentences)
-        if self.ids.size:
-            np.add.at(out, self.sids, self._contributions(head))
-        return out
+        if not self.ids.size:
+            return np.zeros(self.n_sentences)
+        return np.bincount(self.sids, weights=self._contributions(head), minlength=self.n_sentences)
 
     def token_contributions(self, head):
         """Each token's part of a head's logit (a word pair's part split between its two words)."""
-        out = np.zeros(len(self.tokens))
-        if self.ids.size:
-            half = self._contributions(head) / 2
-            np.add.at(out, self.first, half)
-            np.add.at(out, self.second, half)
-        return out
+        if not self.ids.size:
+            return np.zeros(len(self.tokens))
+        half = self._contributions(head) / 2
+        return (np.bincount(self.first, weights=half, minlength=len(self.tokens)) +
+                np.bincount(self.second, weights=half, minlength=len(self.tokens)))
 
 
 def _check_shape(doc, categories):
