@@ -49,9 +49,23 @@ def test_the_table_agrees_with_javascript_and_recheck():
         assert verdicts[pattern]["js"] is None, verdicts[pattern]
 
 
+# Unanchored patterns whose every repetition is bounded: recheck calls them polynomial (each
+# start position scans at most ~40 characters), which is linear in the text for a fixed bound.
+# Named one by one, so that any other pattern recheck flags still fails; recheck's verdicts
+# depend on its time limit, so on a quiet machine it finds these where a busy one gives up.
+KNOWN_BOUNDED_POLYNOMIAL = {
+    "(?:\\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty) (?:years?|decades?) (?:teaching|working|serving|nursing|policing) (?:in|at|for|with)\\b",
+    "\\b(?:HEO|SEO|G7|G6|Grade [67]|SCS ?[1-4]?|GS-?(?:1[0-5]|[1-9])|EL ?[12]|APS ?[1-6]|EX-?0?[1-5]|EC-?0[1-9]|FS-?0[1-6])(?: [\\p{L}-]{1,40})?(?: [\\p{L}-]{1,40})?(?: [\\p{L}-]{1,40})? (?:at|in|for|with|here)\\b",
+    "\\b(?:of all time|in (?:living memory|modern history|history|a generation)|(?:we've|we have|we've ever|this country has|the country has|[\\p{L}]{1,40} has) ever (?:had|seen|elected|produced)|ever to (?:hold|lead|sit))\\b",
+    "\\b\\p{Lu}[\\p{L}'-]{1,40} (?:MP|MSP|MLA|MS|TD|MPP|MHA|MHR|MEP)\\b",
+    "\\d{1,3}% (?:fiction|spin|lies|waffle|nonsense|hot air)",
+}
+
+
 def test_no_bundled_pattern_is_vulnerable_to_redos():
     patterns = sorted({pattern for _, _, pattern in _all_patterns()})
     verdicts = recheck(patterns)
-    vulnerable = [(p, v["complexity"], v["attack"]) for p, v in verdicts.items() if v["status"] == "vulnerable"]
+    vulnerable = [(p, v["complexity"], v["attack"]) for p, v in verdicts.items() if v["status"] == "vulnerable"
+                  and not (p in KNOWN_BOUNDED_POLYNOMIAL and v["complexity"] == "polynomial")]
     invalid = [(p, v["js"]) for p, v in verdicts.items() if v["js"] is not None]
     assert (vulnerable, invalid) == ([], [])
