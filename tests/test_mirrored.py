@@ -1,21 +1,9 @@
 """Even-handedness over a real gunicorn: the same sentence gets the same level whichever side it is about."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts import mirrored as mirrored_script
+
 LIMIT = 0.02
-
-
-def _load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-mirrored_script = _load("impartial_mirrored_script", ROOT / "scripts" / "mirrored.py")
 mirrored = mirrored_script.mirrored
 
 

@@ -19,9 +19,8 @@ from sklearn.model_selection import StratifiedKFold
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import eval as http_eval  # noqa: E402
+from scripts import eval as http_eval  # noqa: E402
 from service import engine  # noqa: E402
 from training import train as trainer  # noqa: E402
 
@@ -54,15 +53,10 @@ def cross_validated(config, rules_dir, folds=None):
         for i in train_idx[test]:
             results[i] = ruleset.score(rows[i]["text"], config["profile"], {})
     scored = [rows[i] for i in train_idx]
-    by_text = {id(rows[i]): results[i] for i in train_idx}
-    hybrid = http_eval.evaluate_with(_lookup(scored, by_text), scored)
+    by_text = {rows[i]["text"]: results[i] for i in train_idx}
+    hybrid = http_eval.evaluate_with(by_text.__getitem__, scored)
     rules = http_eval.evaluate_with(lambda text: base.score(text, config["profile"], {}), scored)
     return hybrid, rules
-
-
-def _lookup(rows, by_row):
-    queue = {row["text"]: by_row[id(row)] for row in rows}
-    return lambda text: queue[text]
 
 
 def main(argv=None):
