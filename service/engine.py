@@ -447,13 +447,21 @@ class RuleSet:
         entities = subject.entity_spans()
         rules = [(key[0], key[1], {"category": key[2], "severity": value[2]}) for key, value in best.items()]
         judged = {}
+        # Sentences, names and rule findings are sorted by start: each paragraph takes its slice by
+        # bisection, so many paragraphs cost no more than one (no paragraph x sentence scan).
+        sentence_starts = [a for a, _ in spans]
+        entity_starts = [e[0] for e in entities]
+        rules.sort(key=lambda r: r[0])
+        rule_starts = [r[0] for r in rules]
         for start, end in _paragraphs(subject.data):
             budget.check()
-            indexes = [i for i, (a, b) in enumerate(spans) if start <= a and b <= end and a < b]
+            indexes = [i for i in range(bisect_left(sentence_starts, start), bisect_right(sentence_starts, end))
+                       if spans[i][1] <= end and spans[i][0] < spans[i][1]]
             if indexes:
-                inside = [r for a, b, r in rules if start <= a and b <= end]
+                inside = [r for a, b, r in rules[bisect_left(rule_starts, start):bisect_right(rule_starts, end)] if b <= end]
+                names = [e for e in entities[bisect_left(entity_starts, start):bisect_right(entity_starts, end)] if e[1] <= end]
                 judged.update(self._judge_paragraph(subject, profile_name, view, best, [spans[i] for i in indexes],
-                                                    indexes, [e for e in entities if start <= e[0] and e[1] <= end], inside))
+                                                    indexes, names, inside))
         return judged
 
     def _judge_paragraph(self, subject, profile_name, view, best, spans, indexes, entities, rules):
