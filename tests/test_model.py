@@ -123,7 +123,7 @@ def eager(tmp_path_factory):
     model findings are tested whatever the shipped thresholds are."""
     root = tmp_path_factory.mktemp("eager") / "rules"
     shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("tests"))
-    edit_model(root, lambda doc: doc["thresholds"].update({"medium": 0.2, "high": 0.9}))
+    edit_model(root, lambda doc: doc["thresholds"].update({"medium": 0.2, "high": 0.9, "veto": 0.0}))
     return load(root), root
 
 

@@ -57,3 +57,31 @@ def test_a_trained_model_is_served_by_the_engine(small_run, tmp_path):
     ruleset = engine.build(version, docs)  # checks the model against its own golden cases
     assert ruleset.model.card["training_data"]["posts"] < 300
     assert ruleset.score("Bin collections move to Tuesday next week.")["level"] in ("none", "low")
+
+
+def test_every_training_file_keeps_the_corpus_schema():
+    from training.train import load_config, load_rows
+
+    config = load_config(ROOT / "training" / "config.json")
+    rows = load_rows(config)  # stops on the first bad row, named by file and line
+    assert {r["_file"] for r in rows} == {name for name in config["data"] if (ROOT / name).exists()}
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda r: r.update(level="high"), "should_warn must be true exactly when level is medium or high"),
+    (lambda r: r.update(spans=["words that are not in the post"]), "spans must be exact substrings"),
+    (lambda r: r.update(categories=["gossip"]), "categories must be among"),
+    (lambda r: r.pop("note"), "needs the fields"),
+])
+def test_a_bad_training_row_stops_the_run_named_by_file_and_line(tmp_path, change, reason):
+    from training.train import load_rows
+
+    good = {"id": "t-1", "text": "Bins go out on Tuesday this week.", "should_warn": False, "level": "none",
+            "categories": [], "jurisdiction": "uk", "spans": [], "note": "Hard negative: service notice."}
+    bad = dict(good, id="t-2")
+    change(bad)
+    (tmp_path / "mine.jsonl").write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        load_rows({"data": ["mine.jsonl"]}, root=tmp_path)
+    assert str(stopped.value).startswith("mine.jsonl:2: ") and reason in str(stopped.value)

@@ -36,18 +36,48 @@ def held_back(row, config):
     return row["_file"] == spec["file"] and digest % spec["modulus"] == spec["remainder"]
 
 
+LEVELS = ("none", "low", "medium", "high")
+FIELDS = {"id", "text", "should_warn", "level", "categories", "jurisdiction", "spans", "note"}
+
+
+def row_problem(row):
+    """Why a labelled post breaks the corpus schema (None when it is fine)."""
+    if not isinstance(row, dict) or not FIELDS <= set(row):
+        return f"needs the fields {sorted(FIELDS)}"
+    if not isinstance(row["text"], str) or not row["text"].strip():
+        return "text must be a non-empty string"
+    if row["level"] not in LEVELS or row["should_warn"] is not (row["level"] in ("medium", "high")):
+        return "should_warn must be true exactly when level is medium or high"
+    if not isinstance(row["categories"], list) or not set(row["categories"]) <= set(CATEGORIES):
+        return f"categories must be among {list(CATEGORIES)}"
+    if bool(row["categories"]) is not row["should_warn"]:
+        return "a post that should warn needs a category, and one that should not has none"
+    if not isinstance(row["spans"], list) or not all(isinstance(s, str) and s in row["text"] for s in row["spans"]):
+        return "spans must be exact substrings of text"
+    return None
+
+
 def load_rows(config, root=ROOT):
-    """Every labelled post named by the config, each tagged with its file."""
-    rows = []
+    """Every labelled post named by the config, each tagged with its file; a row that breaks
+    the schema stops the run, named by file and line."""
+    rows, seen = [], {}
     for name in config["data"]:
         path = root / name
         if not path.exists():
             continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
                 row = json.loads(line)
-                row["_file"] = name
-                rows.append(row)
+            except ValueError as exc:
+                raise SystemExit(f"{name}:{number}: not JSON ({exc.msg})") from None
+            problem = row_problem(row) or (f"id {row['id']!r} is also {seen[row['id']]}" if row["id"] in seen else None)
+            if problem:
+                raise SystemExit(f"{name}:{number}: {problem}")
+            seen[row["id"]] = f"{name}:{number}"
+            row["_file"] = name
+            rows.append(row)
     return rows
 
 
