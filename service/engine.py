@@ -467,7 +467,7 @@ class RuleSet:
     def _judge_paragraph(self, subject, profile_name, view, best, spans, indexes, entities, rules):
         model = self.model
         judgement = model.judge(subject.data, spans, rule_features(rules, CATEGORIES), entities)
-        if sum(1 for t in judgement.tokens if t[2][0] < "\U00010000") < MODEL_MIN_WORDS:
+        if judgement.words < MODEL_MIN_WORDS:
             return {}  # an emoji or two, a word or two: too little for the model to judge
         confidence = judgement.probability("warn")
         if confidence < model.thresholds["medium"]:
