@@ -42,6 +42,9 @@ _END_CANDIDATE = re.compile(rb"[.!?]+|\xe2\x80\xa6|\n")
 _END_AT = re.compile(rb"(?:[.!?]++|\xe2\x80\xa6)[\"')\]]*+(?:[ \t]++|\Z)|\n[ \t\n]*+")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st sen rep gov hon rt no vs etc eg ie jr sr prof gen col lt capt sgt cllr mp".split())
+_ABBREVIATION_BYTES = frozenset(word.encode("ascii") for word in _ABBREVIATIONS)
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+_LETTERS_BEFORE = re.compile(rb"[A-Za-z]+\Z")  # searched with endpos at the dot: the run that ends there
 
 
 def level_for(score):
@@ -280,11 +283,11 @@ def _word_before(data, pos):
 
 
 def _abbreviation_before(data, dot):
-    start = dot
-    while start > 0 and chr(data[start - 1]).isalpha() and data[start - 1] < 0x80:
-        start -= 1
-    word = data[start:dot].decode("ascii").lower()
-    return len(word) == 1 or word in _ABBREVIATIONS
+    # The ASCII letters before the dot, at most one more than the longest abbreviation: a longer
+    # word is none, however long it runs.
+    letters = _LETTERS_BEFORE.search(data, max(0, dot - _LONGEST_ABBREVIATION - 1), dot)
+    word = letters.group().lower() if letters else b""
+    return len(word) == 1 or word in _ABBREVIATION_BYTES
 
 
 class RuleSet:

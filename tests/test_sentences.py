@@ -4,11 +4,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.engine import _sentence_ends
+from service import engine
+from service.engine import _ABBREVIATIONS, _sentence_ends
 
 # The definition, in re2 syntax: what the engine's faster search must agree with.
 SENTENCE_END = re2.compile(r"(?:[.!?]+|\x{2026})[\"')\]]*(?:[ \t]+|$)|\n[ \t\n]*")
-PIECES = [".", "!", "?", "...", "!?", "\u2026", '"', "'", ")", "]", " ", "  ", "\t", "\n", "\n\n", " \n", "a", "Mr",
+PIECES = ["Mr.", "mrs.", "Dr. ", "CLLR.", "e.g. ", "No.", "x.", "Prof. ", "Capt.", "capts.", "rep.", "abcdef.", ".", "!", "?", "...", "!?", "\u2026", '"', "'", ")", "]", " ", "  ", "\t", "\n", "\n\n", " \n", "a", "Mr",
           "word", "\u2019", "\u201d", "🎉", "é", "\r", "\u00a0"]
 
 
@@ -30,3 +31,28 @@ def test_long_runs_of_punctuation_that_end_no_sentence():
 def test_edges_of_the_text_and_of_runs(text):
     data = text.encode("utf-8")
     assert _sentence_ends(data) == [m.span() for m in SENTENCE_END.finditer(data)]
+
+
+def reference_starts(data):
+    """Sentence starts as the engine defined them: re2's ends, less those after an abbreviation."""
+    starts = [0]
+    for match in SENTENCE_END.finditer(data):
+        if match.end() >= len(data):
+            break
+        dot = match.start()
+        if data[dot:dot + 1] == b".":
+            start = dot
+            while start > 0 and chr(data[start - 1]).isalpha() and data[start - 1] < 0x80:
+                start -= 1
+            word = data[start:dot].decode("ascii").lower()
+            if len(word) == 1 or word in _ABBREVIATIONS:
+                continue
+        starts.append(match.end())
+    return starts
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=30).map("".join))
+def test_sentence_starts_skip_abbreviations_as_defined(ruleset, text):
+    subject = engine.Text(ruleset, text)
+    assert subject.sentences() == reference_starts(subject.data)
