@@ -72,6 +72,16 @@ def _raise(severity, steps=1):
     return SEVERITIES[min(len(SEVERITIES) - 1, SEVERITIES.index(severity) + steps)]
 
 
+def _in_context(severity, category, view):
+    """A finding's severity in the context: raised for the election period's categories, at
+    least the official account's floor."""
+    if category in view.raise_categories:
+        severity = _raise(severity)
+    if view.floor and SEVERITIES.index(severity) < SEVERITIES.index(view.floor):
+        severity = view.floor
+    return severity
+
+
 @dataclass(frozen=True)
 class View:
     """The rules in force for one profile and context, indexed by the atom that triggers them."""
@@ -400,11 +410,7 @@ class RuleSet:
     def _result(self, subject, view, profile, raw):
         best = {}
         for start, end, rule, sentence in raw:
-            severity = view.severity[rule.id]
-            if rule.category in view.raise_categories:
-                severity = _raise(severity)
-            if view.floor and SEVERITIES.index(severity) < SEVERITIES.index(view.floor):
-                severity = view.floor
+            severity = _in_context(view.severity[rule.id], rule.category, view)
             key = (start, end, rule.category)
             rank = (SEVERITIES.index(severity), rule.id)
             if key not in best or rank[0] > best[key][0][0] or (rank[0] == best[key][0][0] and rule.id < best[key][1].id):
@@ -465,7 +471,7 @@ class RuleSet:
         evidence}} for the findings the model judged."""
         spans = subject.sentence_spans()
         entities = subject.entity_spans()
-        rules = [(key[0], key[1], {"category": key[2], "severity": value[2]}) for key, value in best.items()]
+        rules = [(key[0], key[1], {"category": key[2], "severity": value[2]}, key) for key, value in best.items()]
         judged = {}
         # Sentences, names and rule findings are sorted by start: each paragraph takes its slice by
         # bisection, so many paragraphs cost no more than one (no paragraph x sentence scan).
@@ -478,7 +484,7 @@ class RuleSet:
             indexes = [i for i in range(bisect_left(sentence_starts, start), bisect_right(sentence_starts, end))
                        if spans[i][1] <= end and spans[i][0] < spans[i][1]]
             if indexes:
-                inside = [r for a, b, r in rules[bisect_left(rule_starts, start):bisect_right(rule_starts, end)] if b <= end]
+                inside = [r for r in rules[bisect_left(rule_starts, start):bisect_right(rule_starts, end)] if r[1] <= end]
                 names = [e for e in entities[bisect_left(entity_starts, start):bisect_right(entity_starts, end)] if e[1] <= end]
                 judged.update(self._judge_paragraph(subject, profile_name, view, best, [spans[i] for i in indexes],
                                                     indexes, names, inside))
@@ -486,10 +492,12 @@ class RuleSet:
 
     def _judge_paragraph(self, subject, profile_name, view, best, spans, indexes, entities, rules):
         model = self.model
-        judgement = model.judge(subject.data, spans, rule_features(rules, CATEGORIES), entities)
+        judgement = model.judge(subject.data, spans, rule_features([r[2] for r in rules], CATEGORIES), entities)
         if judgement.words < MODEL_MIN_WORDS:
             return {}  # an emoji or two, a word or two: too little for the model to judge
         confidence = judgement.probability("warn")
+        if confidence < model.thresholds["veto"]:
+            return _demote(best, view, [r[3] for r in rules], confidence)
         if confidence < model.thresholds["medium"]:
             return {}
         profile = self.profiles[profile_name]
@@ -503,11 +511,7 @@ class RuleSet:
             if rule.id in disabled:
                 continue
             severity = "high" if confidence >= model.thresholds["high"] else "medium"
-            severity = profile.get("severity", {}).get(rule.id, severity)
-            if category in view.raise_categories:
-                severity = _raise(severity)
-            if view.floor and SEVERITIES.index(severity) < SEVERITIES.index(view.floor):
-                severity = view.floor
+            severity = _in_context(profile.get("severity", {}).get(rule.id, severity), category, view)
             first, last, top = _sentence_run(judgement.sentence_contributions(category) + judgement.sentence_contributions("warn"))
             if (first, last) in taken:
                 continue
@@ -580,6 +584,23 @@ class ModelRule:
 
 
 _PARAGRAPH_BREAK = re.compile(rb"\n[ \t]*\n")
+
+
+def _demote(best, view, keys, confidence):
+    """Where the model judges a paragraph very unlikely to need a warning, its rule findings of
+    medium severity (as the profile sets them) count as low: a word in another sense, a name that
+    is not the politician's. High findings stand. The finding stays, with the model's confidence,
+    so the user sees the rule and why it did not warn."""
+    judged = {}
+    for key in keys:
+        rank, rule, severity, sentence = best[key]
+        if view.severity.get(rule.id) != "medium":
+            continue
+        lowered = _in_context("low", rule.category, view)
+        if lowered != severity:
+            best[key] = ((SEVERITIES.index(lowered), rule.id), rule, lowered, sentence)
+        judged[key] = {"confidence": round(confidence, 3), "evidence": []}
+    return judged
 
 
 def _paragraphs(data):

@@ -1,7 +1,7 @@
 """The learned model: features of a text, a linear score per head, and the sentences and words that weighed.
 
 The artifact (`shared-rules/model/model.json`, written by `make train`) is plain JSON:
-a vocabulary, int16-quantised weights per head (base64), biases, thresholds, its card
+a vocabulary, int8-quantised weights per head (base64), biases, thresholds, its card
 and its own golden cases. Serving needs only numpy; scikit-learn stays in training/.
 
 Features, per sentence of the text: lowercased words ("w:"), word pairs within the
@@ -21,7 +21,7 @@ from operator import itemgetter, or_
 
 import numpy as np
 
-FORMAT = "impartial-linear/1"
+FORMAT = "impartial-linear/2"  # /2: int8 weights (/1 had int16)
 MAX_BYTES = 8 * 1024 * 1024
 BLOCKS = ("w", "b", "c", "e")
 NGRAMS = (2, 5)
@@ -112,9 +112,9 @@ def _decode_weights(doc, rows, cols):
         raw = base64.b64decode(doc["weights"]["data"], validate=True)
     except (ValueError, TypeError):
         raise ModelError("weights.data is not valid base64") from None
-    if len(raw) != rows * cols * 2:
-        raise ModelError(f"weights.data holds {len(raw) // 2} numbers; expected {rows} x {cols}")
-    quantised = np.frombuffer(raw, dtype="<i2").reshape(rows, cols)
+    if len(raw) != rows * cols:
+        raise ModelError(f"weights.data holds {len(raw)} numbers; expected {rows} x {cols}")
+    quantised = np.frombuffer(raw, dtype="<i1").reshape(rows, cols)
     scale = np.asarray(doc["weights"]["scale"], dtype=np.float64)
     return quantised.astype(np.float64) * scale
 
@@ -385,17 +385,18 @@ def _check_shape(doc, categories):
     weights = doc["weights"]
     if not isinstance(weights, dict) or not isinstance(weights.get("data"), str) or \
             not _numbers(weights.get("scale"), len(heads)):
-        raise ModelError("weights must be {data: base64 int16, scale: one number per head}")
+        raise ModelError("weights must be {data: base64 int8, scale: one number per head}")
     if not isinstance(doc["rule_weights"], list) or len(doc["rule_weights"]) != len(categories) or \
             not all(_numbers(row, len(heads)) for row in doc["rule_weights"]):
         raise ModelError("rule_weights must be one row of head weights per category")
     if not _numbers(doc["bias"], len(heads)):
         raise ModelError("bias must hold one number per head")
     thresholds = doc["thresholds"]
-    if not isinstance(thresholds, dict) or set(thresholds) != {"medium", "high", "category"} or \
-            not all(isinstance(thresholds[k], (int, float)) and 0 < thresholds[k] < 1 for k in thresholds) or \
-            not thresholds["medium"] <= thresholds["high"]:
-        raise ModelError("thresholds must be {medium, high, category} in (0, 1), medium <= high")
+    if not isinstance(thresholds, dict) or set(thresholds) != {"medium", "high", "category", "veto"} or \
+            not all(isinstance(thresholds[k], (int, float)) and not isinstance(thresholds[k], bool) for k in thresholds) or \
+            not all(0 < thresholds[k] < 1 for k in ("medium", "high", "category")) or \
+            not 0 <= thresholds["veto"] <= thresholds["medium"] <= thresholds["high"]:
+        raise ModelError("thresholds must be {medium, high, category} in (0, 1) and veto in [0, medium], medium <= high")
     card = doc["card"]
     if not isinstance(card, dict) or not isinstance(card.get("version"), str):
         raise ModelError("card must be an object with a version")

@@ -210,6 +210,45 @@ def test_profile_severities_and_the_official_floor_apply_to_model_findings(eager
     assert official and all(f["severity"] in ("medium", "high") for f in official)
 
 
+@pytest.fixture(scope="module")
+def doubting(tmp_path_factory):
+    """The bundled rules and model with the veto at the top: every paragraph the model judges is
+    one it doubts, so the mechanics of the veto are tested whatever the shipped thresholds are."""
+    root = tmp_path_factory.mktemp("doubting") / "rules"
+    shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("tests"))
+    edit_model(root, lambda doc: doc["thresholds"].update({"veto": 0.999, "medium": 0.999, "high": 0.9999}))
+    return load(root)
+
+
+SARCASM = "Honestly the Home Secretary could not organise a raffle."
+ENDORSEMENT = "Proud to be out leafleting for Labour this weekend!"
+
+
+def test_a_medium_rule_finding_the_model_doubts_counts_as_low(rules_only, doubting):
+    alone = rules_only.score(SARCASM)
+    assert alone["warn"] and {f["severity"] for f in alone["findings"]} == {"medium"}
+    doubted = doubting.score(SARCASM)
+    assert not doubted["warn"]
+    assert [(f["rule"], f["start"], f["end"]) for f in doubted["findings"]] == \
+        [(f["rule"], f["start"], f["end"]) for f in alone["findings"]]  # the finding stays, so the user sees it
+    for finding in doubted["findings"]:
+        assert finding["severity"] == "low" and finding["source"] == "rule"
+        assert 0 <= finding["confidence"] < 0.999
+
+
+def test_high_rule_findings_and_the_official_floor_stand_over_the_veto(doubting):
+    endorsement = doubting.score(ENDORSEMENT)
+    assert endorsement["warn"] and any(f["severity"] == "high" for f in endorsement["findings"])
+    official = doubting.score(SARCASM, context={"account": "official"})
+    assert official["warn"] and all(f["severity"] == "medium" for f in official["findings"])
+
+
+def test_too_few_words_are_never_vetoed(rules_only, doubting):
+    for text in ("Petition signed", "#ToriesOut"):
+        assert [(f["rule"], f["severity"]) for f in doubting.score(text)["findings"]] == \
+            [(f["rule"], f["severity"]) for f in rules_only.score(text)["findings"]] == [(f["rule"], "medium") for f in rules_only.score(text)["findings"]]
+
+
 def test_the_same_text_gives_the_same_answer(ruleset):
     text = "Not announced yet but our whole unit is being merged with the regional office in spring 👀"
     assert ruleset.score(text) == ruleset.score(text)

@@ -21,6 +21,7 @@ def small_run(tmp_path_factory):
     config["data"] = [str(work / "data" / "small.jsonl")]
     config["held_back"]["file"] = str(work / "data" / "small.jsonl")
     config["cross_validation"]["folds"] = 2
+    config["cross_validation"]["scored"] = [str(work / "data" / "small.jsonl")]
     (work / "config.json").write_text(json.dumps(config), encoding="utf-8")
     outputs = []
     for run in ("first", "second"):

@@ -13,9 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import yaml
-from sklearn.model_selection import StratifiedKFold
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,21 +37,18 @@ def cross_validated(config, rules_dir, folds=None):
     rows = trainer.load_rows(config)
     base = trainer.rules_only(rules_dir)
     feat = trainer.Featurised(base, rows, config["profile"])
-    train_idx = np.array([i for i, r in enumerate(rows) if not trainer.held_back(r, config)])
-    y = np.array([bool(rows[i]["should_warn"]) for i in train_idx])
-    cv = config["cross_validation"]
+    train_idx = [i for i, r in enumerate(rows) if not trainer.held_back(r, config)]
     shipped = json.loads((Path(rules_dir) / "model" / "model.json").read_text(encoding="utf-8"))
-    results = [None] * len(rows)
-    splitter = StratifiedKFold(folds or cv["folds"], shuffle=True, random_state=cv["seed"])
-    for number, (fit, test) in enumerate(splitter.split(train_idx, y), start=1):
+    results = {}
+    for number, (fit, test) in enumerate(trainer.folds(rows, train_idx, config, folds), start=1):
         print(f"fold {number}: training on {len(fit)} posts, scoring {len(test)}", file=sys.stderr)
-        fitted = trainer.train(feat, rows, train_idx[fit], config)
+        fitted = trainer.train(feat, rows, fit, config)
         doc = trainer.artifact(fitted, shipped["thresholds"], shipped["card"], config, base)
         ruleset = serving_ruleset(rules_dir, doc)
-        for i in train_idx[test]:
+        for i in test:
             results[i] = ruleset.score(rows[i]["text"], config["profile"], {})
-    scored = [rows[i] for i in train_idx]
-    by_text = {rows[i]["text"]: results[i] for i in train_idx}
+    scored = [rows[i] for i in sorted(results)]
+    by_text = {rows[i]["text"]: result for i, result in results.items()}
     hybrid = http_eval.evaluate_with(by_text.__getitem__, scored)
     rules = http_eval.evaluate_with(lambda text: base.score(text, config["profile"], {}), scored)
     return hybrid, rules
