@@ -17,6 +17,7 @@ import hashlib
 import math
 import re
 from functools import lru_cache
+from operator import itemgetter, or_
 
 import numpy as np
 
@@ -32,6 +33,8 @@ ENTITY_KINDS = ("party", "person")
 # emoji and other astral symbols as tokens of their own.
 _WORD_CHAR = rb"(?:[A-Za-z0-9_]|[\xc3-\xdf][\x80-\xbf]|[\xe0\xe1\xe3-\xef][\x80-\xbf][\x80-\xbf])"
 _TOKEN = re.compile(rb"[#@]?" + _WORD_CHAR + rb"+(?:'" + _WORD_CHAR + rb"+)*|[\xf0-\xf4][\x80-\xbf]{3}")
+# The same tokens on ASCII bytes (\w on bytes is [A-Za-z0-9_]), found several times faster.
+_ASCII_TOKEN = re.compile(rb"[#@]?\w+(?:'\w+)*")
 
 
 def tokens(data, start, end):
@@ -129,117 +132,237 @@ class Model:
         self.index = {feature: i for i, feature in enumerate(vocabulary)}
         if len(self.index) != len(vocabulary):
             raise ModelError("vocabulary has duplicate features")
-        self.block = np.array([BLOCKS.index(f.split(":", 1)[0]) for f in vocabulary], dtype=np.int8)
+        self.block = np.array([BLOCKS.index(f.split(":", 1)[0]) for f in vocabulary], dtype=np.intp)
         self.idf = np.asarray(doc["idf"], dtype=np.float64)
         self.weights = _decode_weights(doc, len(vocabulary), len(self.heads))
+        # The warn head alone decides whether anything else is needed: its column apart, contiguous.
+        self.warn_weights = np.ascontiguousarray(self.weights[:, 0])
         self.rule_weights = np.asarray(doc["rule_weights"], dtype=np.float64)
         self.bias = np.asarray(doc["bias"], dtype=np.float64)
         self.version = doc["card"]["version"]
         self.golden = doc["golden"]
+        self.words, self.pairs = _pair_table(vocabulary)
         self._cache = {}
 
-    def _token_ids(self, token):
-        """Feature ids a token brings on its own, cached: most words of a post were seen before."""
-        ids = self._cache.get(token)
-        if ids is None:
+    def _entry(self, key):
+        """What a token brings, cached by its raw bytes (or, masked, by its text): most words of a
+        post were seen before. (token, feature ids, word id in pairs (-1: in none; None: an emoji,
+        no word), that id shifted to be a pair's first half)."""
+        entry = self._cache.get(key)
+        if entry is None:
             if len(self._cache) >= CACHE_TOKENS:
                 self._cache.clear()
+            token = key.decode("utf-8").lower() if isinstance(key, bytes) else key
             index = self.index
             ids = np.array([index[f] for f in token_features(token) if f in index], dtype=np.int64)
-            self._cache[token] = ids
-        return ids
+            wid = self.words.get(token.lstrip("#@"), -1) if token[0] < "\U00010000" else None
+            entry = (token, ids, wid, None if wid is None else wid << 32)
+            self._cache[key] = entry
+        return entry
 
-    def features(self, data, sentences, entities=()):
-        """Known features of a text: (feature ids, sentence ids, first and second token ids), and tokens."""
-        parts, lengths, owners, all_tokens = [], [], [], []
-        pair_ids, pair_first, pair_second = [], [], []
-        index = self.index
-        for sid, (start, end) in enumerate(sentences):
-            toks = mask(tokens(data, start, end), entities)
-            base = len(all_tokens)
-            all_tokens.extend(toks)
-            previous = None
-            for k, (_, _, token) in enumerate(toks):
-                ids = self._token_ids(token)
-                parts.append(ids)
-                lengths.append(len(ids))
-                owners.append(sid)
-                if token[0] < "\U00010000":
-                    word = token.lstrip("#@")
-                    if previous is not None:
-                        fid = index.get(f"b:{previous[1]} {word}")
-                        if fid is not None:
-                            pair_ids.append(fid)
-                            pair_first.append(previous[0])
-                            pair_second.append(base + k)
-                    previous = (base + k, word)
-        n = len(all_tokens)
-        if n:
-            lengths = np.array(lengths, dtype=np.int64)
-            token_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
-            ids = np.concatenate(parts + [np.array(pair_ids, dtype=np.int64)])
-            first = np.concatenate([token_of, np.array(pair_first, dtype=np.int64)])
-            second = np.concatenate([token_of, np.array(pair_second, dtype=np.int64)])
-            token_sentence = np.array(owners, dtype=np.int64)
-            sids = token_sentence[first]
-        else:
-            ids = sids = first = second = np.zeros(0, dtype=np.int64)
-        return (ids, sids, first, second), all_tokens
-
-    def values(self, ids):
-        """Per occurrence, its share of the tf-idf value of its feature (shares of a feature add up to it)."""
-        if ids.size == 0:
-            return np.zeros(0)
-        unique, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
-        value = (1.0 + np.log(counts)) * self.idf[unique]
-        blocks = self.block[unique]
-        norms = np.sqrt(np.bincount(blocks, weights=value * value, minlength=len(BLOCKS)))
-        value = value / np.where(norms[blocks] > 0, norms[blocks], 1.0)
-        return value[inverse] / counts[inverse]
-
-    def logits(self, ids, shares, rule_inputs):
-        """Each head's logit for a text."""
-        linear = shares @ self.weights[ids] if ids.size else np.zeros(len(self.heads))
-        return linear + np.asarray(rule_inputs) @ self.rule_weights + self.bias
+    def scan(self, data, sentences, entities=()):
+        """The tokens of a text's sentences as mask(tokens(...)) gives them, with their cached
+        entries and the word pairs the vocabulary knows: a Scan (positions only when asked)."""
+        get, pair_get = self._cache.get, self.pairs.get
+        entries, bounds, masked, pair_ids, count = [], [0], [], [], 0
+        for start, end in sentences:
+            if entities and any(a < end and start < b for a, b, _ in entities):
+                toks = mask(tokens(data, start, end), entities)
+                found = [self._entry(token) for _, _, token in toks]
+                masked.append(toks)
+            else:
+                # findall, then the cache by raw bytes: no match objects, no decoding, per token.
+                # On ASCII bytes a plainer pattern finds the same tokens a few times faster.
+                raws = (_ASCII_TOKEN if data[start:end].isascii() else _TOKEN).findall(data, start, end)
+                found = list(map(get, raws))
+                if not all(found):  # an entry is a non-empty tuple: only a token not seen yet is falsy (None)
+                    found = [get(raw) or self._entry(raw) for raw in raws]
+                masked.append(None)
+            entries.extend(found)
+            bounds.append(len(entries))
+            # Word pairs within the sentence, emoji skipped: (first id << 32 | second id); a word
+            # in no pair (-1) makes a negative key that no pair has.
+            words = [e for e in found if e[2] is not None]
+            count += len(words)
+            pair_ids.append(list(map(pair_get, map(or_, map(_HIGH, words), map(_LOW, words[1:])))))
+        return Scan(data, sentences, entries, bounds, masked, pair_ids, count)
 
     def judge(self, data, sentences, rule_inputs, entities=()):
         """The model's view of a text: probabilities per head and, per head, each sentence's
         and each token's contribution to its logit. entities: sorted (start, end, kind) byte spans."""
-        (ids, sids, first, second), toks = self.features(data, sentences, entities)
-        shares = self.values(ids)
-        logits = self.logits(ids, shares, rule_inputs)
-        probabilities = 1.0 / (1.0 + np.exp(-logits))
-        return Judgement(self, ids, sids, first, second, shares, toks, probabilities, len(sentences))
+        return Judgement(self, self.scan(data, sentences, entities), rule_inputs, len(sentences))
+
+
+_LOW, _HIGH = itemgetter(2), itemgetter(3)
+
+
+def _pair_table(vocabulary):
+    """Word ids of the words in word pairs, and each pair's feature id by (first id << 32 | second id)."""
+    words, pairs = {}, {}
+    for fid, feature in enumerate(vocabulary):
+        if feature.startswith("b:"):
+            parts = feature[2:].split(" ")
+            if len(parts) == 2:  # a pair of words holds no space within either
+                first = words.setdefault(parts[0], len(words))
+                second = words.setdefault(parts[1], len(words))
+                pairs[(first << 32) | second] = fid
+    return words, pairs
+
+
+class Scan:
+    """A text's tokens as the model reads them: cached entries, sentence bounds, known word pairs."""
+
+    def __init__(self, data, sentences, entries, bounds, masked, pair_ids, words):
+        self.data, self.sentences = data, sentences
+        self.entries, self.bounds, self.masked, self.pair_ids = entries, bounds, masked, pair_ids
+        self.words = words
+
+    def tokens(self):
+        """(byte start, byte end, token) per token, as mask(tokens(...)) gives them."""
+        out, data, entries = [], self.data, self.entries
+        for sid, ((start, end), toks) in enumerate(zip(self.sentences, self.masked)):
+            if toks is None:  # found by findall: the same pattern again for the positions, the tokens as cached
+                pattern = _ASCII_TOKEN if data[start:end].isascii() else _TOKEN
+                toks = [(m.start(), m.end(), e[0]) for m, e in
+                        zip(pattern.finditer(data, start, end), entries[self.bounds[sid]:self.bounds[sid + 1]])]
+            out.extend(toks)
+        return out
+
+    def ids(self):
+        """Every feature occurrence's id: each token's, then each known word pair's."""
+        parts = list(map(_IDS, self.entries))
+        parts.append(np.array([f for fids in self.pair_ids for f in fids if f is not None], dtype=np.int64))
+        return np.concatenate(parts)
+
+    def owners(self):
+        """Per feature occurrence (in the order of ids()), its sentence, and the first and second
+        token it belongs to (a word pair's two words; a token's own features: itself twice)."""
+        entries = self.entries
+        lengths = np.fromiter(map(len, map(_IDS, entries)), dtype=np.int64, count=len(entries))
+        token_of = np.repeat(np.arange(len(entries), dtype=np.int64), lengths)
+        pair_first, pair_second = [], []
+        for sid, fids in enumerate(self.pair_ids):
+            words = [k for k in range(self.bounds[sid], self.bounds[sid + 1]) if entries[k][2] is not None]
+            for j, fid in enumerate(fids):
+                if fid is not None:
+                    pair_first.append(words[j])
+                    pair_second.append(words[j + 1])
+        first = np.concatenate([token_of, np.array(pair_first, dtype=np.int64)])
+        second = np.concatenate([token_of, np.array(pair_second, dtype=np.int64)])
+        sentence_of = np.repeat(np.arange(len(self.bounds) - 1, dtype=np.int64), np.diff(self.bounds))
+        return sentence_of[first], first, second
+
+
+_IDS = itemgetter(1)
 
 
 class Judgement:
-    """What the model made of one text, and how to explain it."""
+    """What the model made of one text, and how to explain it: computed as far as it is asked,
+    the warn head first, the other heads and the contributions only when they are wanted."""
 
-    def __init__(self, model, ids, sids, first, second, shares, toks, probabilities, n_sentences):
-        self.model, self.ids, self.sids = model, ids, sids
-        self.first, self.second, self.shares = first, second, shares
-        self.tokens, self.probabilities, self.n_sentences = toks, probabilities, n_sentences
+    def __init__(self, model, scan, rule_inputs, n_sentences):
+        self.model, self.scan, self.n_sentences = model, scan, n_sentences
+        self.rule_inputs = np.asarray(rule_inputs, dtype=np.float64)
+        self.words = scan.words
+        self._ids = self._shares = self._warn = self._probabilities = None
+        self._rows = self._owners = self._tokens = self._by_head = None
+        self._parts = {}
+
+    @property
+    def ids(self):
+        """Every feature occurrence's id."""
+        if self._ids is None:
+            self._ids = self.scan.ids() if self.scan.entries else np.zeros(0, dtype=np.int64)
+        return self._ids
+
+    @property
+    def shares(self):
+        """Per feature occurrence, its share of its feature's tf-idf value."""
+        if self._shares is None:
+            self._shares = _shares(self.model, self.ids)
+        return self._shares
+
+    @property
+    def tokens(self):
+        if self._tokens is None:
+            self._tokens = self.scan.tokens()
+        return self._tokens
+
+    @property
+    def probabilities(self):
+        """Every head's probability."""
+        if self._probabilities is None:
+            model = self.model
+            linear = np.einsum("i,ij->j", self.shares, self._weight_rows())  # not BLAS: see probability
+            logits = linear + self.rule_inputs @ model.rule_weights + model.bias
+            self._probabilities = 1.0 / (1.0 + np.exp(-logits))
+        return self._probabilities
 
     def probability(self, head):
-        return float(self.probabilities[self.model.heads.index(head)])
+        if self._by_head is not None:
+            return self._by_head[head]
+        if head == "warn":
+            if self._warn is None:
+                model = self.model
+                # numpy's own sum, not @: BLAS wakes its threads for a long text's dot product, which
+                # costs milliseconds on a busy machine (measured: 6 ms against 1.5 ms on 5,000 characters).
+                linear = float((self.shares * model.warn_weights.take(self.ids)).sum())
+                logit = linear + float(self.rule_inputs @ model.rule_weights[:, 0]) + float(model.bias[0])
+                self._warn = 1.0 / (1.0 + math.exp(-logit))
+            return self._warn
+        self._by_head = dict(zip(self.model.heads, self.probabilities.tolist()))
+        return self._by_head[head]
+
+    def _weight_rows(self):
+        if self._rows is None:
+            self._rows = self.model.weights.take(self.ids, axis=0)  # take: several times faster than [ids] on rows
+        return self._rows
 
     def _contributions(self, head):
-        column = self.model.heads.index(head)
-        return self.shares * self.model.weights[self.ids, column] if self.ids.size else np.zeros(0)
+        if head not in self._parts:
+            column = self.model.heads.index(head)
+            self._parts[head] = self.shares * self._weight_rows()[:, column]
+        return self._parts[head]
+
+    def _owned(self):
+        if self._owners is None:
+            self._owners = self.scan.owners()
+        return self._owners
 
     def sentence_contributions(self, head):
         """Each sentence's part of a head's logit."""
         if not self.ids.size:
             return np.zeros(self.n_sentences)
-        return np.bincount(self.sids, weights=self._contributions(head), minlength=self.n_sentences)
+        return np.bincount(self._owned()[0], weights=self._contributions(head), minlength=self.n_sentences)
 
     def token_contributions(self, head):
         """Each token's part of a head's logit (a word pair's part split between its two words)."""
+        count = len(self.scan.entries)
         if not self.ids.size:
-            return np.zeros(len(self.tokens))
+            return np.zeros(count)
+        _, first, second = self._owned()
         half = self._contributions(head) / 2
-        return (np.bincount(self.first, weights=half, minlength=len(self.tokens)) +
-                np.bincount(self.second, weights=half, minlength=len(self.tokens)))
+        return (np.bincount(first, weights=half, minlength=count) +
+                np.bincount(second, weights=half, minlength=count))
+
+
+def _shares(model, ids):
+    """Per feature occurrence, its share of the tf-idf value of its feature (1 + log tf, L2 per
+    block): a feature's shares add up to its value, so contributions split exactly by occurrence."""
+    if not ids.size:
+        return np.zeros(0)
+    counts = np.bincount(ids).take(ids)
+    # A count is at most the number of occurrences: below the table's size, 1 + log tf is looked up.
+    tf = _TF.take(counts) if ids.size < len(_TF) else 1.0 + np.log(counts)
+    value = tf * model.idf.take(ids)
+    blocks = model.block.take(ids)
+    norms = np.sqrt(np.bincount(blocks, weights=value * value / counts, minlength=len(BLOCKS)))
+    norms[norms == 0] = 1.0
+    return value / norms.take(blocks) / counts
+
+
+_TF = 1.0 + np.log(np.arange(1, 4096, dtype=np.float64))
+_TF = np.concatenate([[0.0], _TF])  # index 0 unused: every occurrence counts itself
 
 
 def _check_shape(doc, categories):
