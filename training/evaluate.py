@@ -79,7 +79,7 @@ def main(argv=None):
         if path.exists():
             sets.append((f"{name} (trained on: flattering)", _read(path)))
     for path in sorted((ROOT / "eval").glob("*.jsonl")):
-        sets.append((f"eval/{path.name} (not trained on; known to the rules' authors)", _read(path)))
+        sets.append((f"eval/{path.name} (not trained on)", _read(path)))
     proc, url = (None, args.url) if args.url else http_eval.start_service()
     try:
         for title, items in sets:
