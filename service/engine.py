@@ -412,9 +412,10 @@ class RuleSet:
         for start, end, rule, sentence in raw:
             severity = _in_context(view.severity[rule.id], rule.category, view)
             key = (start, end, rule.category)
-            rank = (SEVERITIES.index(severity), rule.id)
+            entry = _entry(rule, severity, sentence)
+            rank = entry[0]
             if key not in best or rank[0] > best[key][0][0] or (rank[0] == best[key][0][0] and rule.id < best[key][1].id):
-                best[key] = (rank, rule, severity, sentence)
+                best[key] = entry
         # Rules with with_categories (naming an employer, say) count only beside a real concern.
         concerns = {key[2] for key, (rank, rule, _, _) in best.items() if not rule.with_categories and rank[0] >= 1}
         best = {key: value for key, value in best.items()
@@ -471,20 +472,19 @@ class RuleSet:
         evidence}} for the findings the model judged."""
         spans = subject.sentence_spans()
         entities = subject.entity_spans()
-        rules = [(key[0], key[1], {"category": key[2], "severity": value[2]}, key) for key, value in best.items()]
         judged = {}
         # Sentences, names and rule findings are sorted by start: each paragraph takes its slice by
         # bisection, so many paragraphs cost no more than one (no paragraph x sentence scan).
         sentence_starts = [a for a, _ in spans]
         entity_starts = [e[0] for e in entities]
-        rules.sort(key=lambda r: r[0])
-        rule_starts = [r[0] for r in rules]
+        rules = sorted(best, key=lambda key: key[0])  # the rule findings' keys: (start, end, category)
+        rule_starts = [key[0] for key in rules]
         for start, end in _paragraphs(subject.data):
             budget.check()
             indexes = [i for i in range(bisect_left(sentence_starts, start), bisect_right(sentence_starts, end))
                        if spans[i][1] <= end and spans[i][0] < spans[i][1]]
             if indexes:
-                inside = [r for r in rules[bisect_left(rule_starts, start):bisect_right(rule_starts, end)] if r[1] <= end]
+                inside = [key for key in rules[bisect_left(rule_starts, start):bisect_right(rule_starts, end)] if key[1] <= end]
                 names = [e for e in entities[bisect_left(entity_starts, start):bisect_right(entity_starts, end)] if e[1] <= end]
                 judged.update(self._judge_paragraph(subject, profile_name, view, best, [spans[i] for i in indexes],
                                                     indexes, names, inside))
@@ -492,12 +492,14 @@ class RuleSet:
 
     def _judge_paragraph(self, subject, profile_name, view, best, spans, indexes, entities, rules):
         model = self.model
-        judgement = model.judge(subject.data, spans, rule_features([r[2] for r in rules], CATEGORIES), entities)
+        # This paragraph's findings change only by its own judgement, below: here their severities are still the rules'.
+        verdicts = [{"category": key[2], "severity": best[key][2]} for key in rules]
+        judgement = model.judge(subject.data, spans, rule_features(verdicts, CATEGORIES), entities)
         if judgement.words < MODEL_MIN_WORDS:
             return {}  # an emoji or two, a word or two: too little for the model to judge
         confidence = judgement.probability("warn")
         if confidence < model.thresholds["veto"]:
-            return _demote(best, view, [r[3] for r in rules], confidence)
+            return _demote(best, view, rules, confidence)
         if confidence < model.thresholds["medium"]:
             return {}
         profile = self.profiles[profile_name]
@@ -529,13 +531,13 @@ class RuleSet:
                 key = max(strong, key=lambda k: (SEVERITIES.index(best[k][2]), k[1] - k[0]))
                 rank, kept, kept_severity, sentence = best[key]
                 if SEVERITIES.index(severity) > SEVERITIES.index(kept_severity):
-                    best[key] = ((SEVERITIES.index(severity), kept.id), kept, severity, sentence)
+                    best[key] = _entry(kept, severity, sentence)
                 judged.setdefault(key, extra)
                 continue
             for key in overlapping:  # a low rule finding the model judged to matter: one finding, the model's
                 del best[key]
             key = (start, end, category)
-            best[key] = ((SEVERITIES.index(severity), rule.id), rule, severity, top)
+            best[key] = _entry(rule, severity, top)
             judged[key] = extra
         return judged
 
@@ -586,6 +588,11 @@ class ModelRule:
 _PARAGRAPH_BREAK = re.compile(rb"\n[ \t]*\n")
 
 
+def _entry(rule, severity, sentence):
+    """What `best` holds per finding key: its rank (severity, then rule id), rule, severity and sentence."""
+    return (SEVERITIES.index(severity), rule.id), rule, severity, sentence
+
+
 def _demote(best, view, keys, confidence):
     """Where the model judges a paragraph very unlikely to need a warning, its rule findings of
     medium severity (as the profile sets them) count as low: a word in another sense, a name that
@@ -598,7 +605,7 @@ def _demote(best, view, keys, confidence):
             continue
         lowered = _in_context("low", rule.category, view)
         if lowered != severity:
-            best[key] = ((SEVERITIES.index(lowered), rule.id), rule, lowered, sentence)
+            best[key] = _entry(rule, lowered, sentence)
         judged[key] = {"confidence": round(confidence, 3), "evidence": []}
     return judged
 
