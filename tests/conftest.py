@@ -18,6 +18,24 @@ RULES = ROOT / "shared-rules"
 ADMIN_TOKEN = "test-admin-token-4f9c-0123456789abcdef"
 
 
+def load_rules(root):
+    """The rule set a rules directory compiles to, examples and model golden cases checked."""
+    from service import engine
+    from service.rules import load_documents
+
+    version, _, docs = load_documents(root)
+    return engine.build(version, docs)
+
+
+def refusals(root):
+    """The problems (as dicts) for which a rules directory is refused; fails if it loads."""
+    from service.rules import RulesError
+
+    with pytest.raises(RulesError) as caught:
+        load_rules(root)
+    return [p.as_dict() for p in caught.value.problems]
+
+
 @pytest.fixture(scope="session")
 def rules_dir():
     """The bundled rules directory."""

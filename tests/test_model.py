@@ -5,23 +5,11 @@ import shutil
 
 import pytest
 
-from service import engine
 from service.offsets import utf16_length
-from service.rules import MAX_MODEL_BYTES, RulesError, load_documents
-from tests.conftest import ADMIN_TOKEN, RULES
+from service.rules import MAX_MODEL_BYTES, load_documents
+from tests.conftest import ADMIN_TOKEN, RULES, load_rules, refusals
 
 MODEL = RULES / "model" / "model.json"
-
-
-def load(root):
-    version, _, docs = load_documents(root)
-    return engine.build(version, docs)
-
-
-def refused(root):
-    with pytest.raises(RulesError) as caught:
-        load(root)
-    return [p.as_dict() for p in caught.value.problems]
 
 
 def edit_model(root, change):
@@ -66,7 +54,7 @@ def _shifted_weights(doc):
 ])
 def test_an_invalid_model_is_refused_whole_naming_file_and_reason(rules_copy, change, reason):
     edit_model(rules_copy, change)
-    problems = refused(rules_copy)
+    problems = refusals(rules_copy)
     assert any(p["file"] == "model/model.json" and reason in p["message"] for p in problems), problems
 
 
@@ -77,18 +65,18 @@ def test_an_invalid_model_is_refused_whole_naming_file_and_reason(rules_copy, ch
 ])
 def test_a_corrupt_model_file_is_refused(rules_copy, content, reason):
     (rules_copy / "model" / "model.json").write_text(content, encoding="utf-8")
-    problems = refused(rules_copy)
+    problems = refusals(rules_copy)
     assert any(p["file"] == "model/model.json" and reason in p["message"] for p in problems), problems
 
 
 def test_an_oversized_model_file_is_refused(rules_copy):
     (rules_copy / "model" / "model.json").write_bytes(b" " * (MAX_MODEL_BYTES + 1))
-    assert any("limit" in p["message"] for p in refused(rules_copy) if p["file"] == "model/model.json")
+    assert any("limit" in p["message"] for p in refusals(rules_copy) if p["file"] == "model/model.json")
 
 
 def test_model_and_its_wording_come_together(rules_copy):
     (rules_copy / "model" / "findings.yaml").unlink()
-    assert any("come together" in p["message"] for p in refused(rules_copy))
+    assert any("come together" in p["message"] for p in refusals(rules_copy))
 
 
 @pytest.mark.parametrize("yaml_text, rule, reason", [
@@ -97,14 +85,14 @@ def test_model_and_its_wording_come_together(rules_copy):
 ])
 def test_model_wording_is_checked(rules_copy, yaml_text, rule, reason):
     (rules_copy / "model" / "findings.yaml").write_text(yaml_text, encoding="utf-8")
-    problems = refused(rules_copy)
+    problems = refusals(rules_copy)
     assert any(p["file"] == "model/findings.yaml" and p["rule"] == rule and reason in p["message"] for p in problems)
 
 
 def test_model_wording_cites_known_guidance(rules_copy):
     path = rules_copy / "model" / "findings.yaml"
     path.write_text(path.read_text().replace("guidance: civil-service-code", "guidance: nowhere", 1))
-    assert any("'nowhere' is not defined" in p["message"] for p in refused(rules_copy))
+    assert any("'nowhere' is not defined" in p["message"] for p in refusals(rules_copy))
 
 
 def test_the_model_is_part_of_the_rules_version(rules_copy):
@@ -124,7 +112,7 @@ def eager(tmp_path_factory):
     root = tmp_path_factory.mktemp("eager") / "rules"
     shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("tests"))
     edit_model(root, lambda doc: doc["thresholds"].update({"medium": 0.2, "high": 0.99999, "veto": 0.0}))
-    return load(root), root
+    return load_rules(root), root
 
 
 OPINION = "Honestly, whoever wrote this new benefits policy has never met a single claimant. Disgraceful."
@@ -186,7 +174,7 @@ def test_profiles_apply_to_model_findings(eager):
     assert marker in body
     try:
         profiles.write_text(body.replace(marker, marker + "    disable: [" + ", ".join(sorted(ids)) + "]\n", 1))
-        edited = load(rules_copy).score(text)
+        edited = load_rules(rules_copy).score(text)
     finally:
         profiles.write_text(body)
     assert not ids & {f["rule"] for f in edited["findings"]}
@@ -202,7 +190,7 @@ def test_profile_severities_and_the_official_floor_apply_to_model_findings(eager
     overrides = "".join(f"      {f['rule']}: high\n" for f in findings)
     try:
         profiles.write_text(body.replace(marker, marker + "    severity:\n" + overrides, 1))
-        edited = load(rules_copy).score(OPINION)
+        edited = load_rules(rules_copy).score(OPINION)
     finally:
         profiles.write_text(body)
     assert {f["rule"]: f["severity"] for f in _model_findings(edited)} == {f["rule"]: "high" for f in findings}
@@ -217,7 +205,7 @@ def doubting(tmp_path_factory):
     root = tmp_path_factory.mktemp("doubting") / "rules"
     shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("tests"))
     edit_model(root, lambda doc: doc["thresholds"].update({"veto": 0.999, "medium": 0.999, "high": 0.9999}))
-    return load(root)
+    return load_rules(root)
 
 
 SARCASM = "Honestly the Home Secretary could not organise a raffle."
@@ -290,10 +278,10 @@ def test_a_gzip_compressed_model_reads_as_the_same_rules(rules_copy):
     plain = rules_copy / "model" / "model.json"
     packed = rules_copy / "model" / "model.json.gz"
     packed.write_bytes(gzip.compress(plain.read_bytes()))
-    assert any("keep one of them" in p["message"] for p in refused(rules_copy))
+    assert any("keep one of them" in p["message"] for p in refusals(rules_copy))
     plain.unlink()
     assert load_documents(rules_copy)[0] == version
     packed.write_bytes(b"\x1f\x8b not really gzip")
-    assert any(p["file"] == "model/model.json.gz" and "gzip" in p["message"] for p in refused(rules_copy))
+    assert any(p["file"] == "model/model.json.gz" and "gzip" in p["message"] for p in refusals(rules_copy))
     packed.write_bytes(gzip.compress(b" " * (MAX_MODEL_BYTES + 10)))
-    assert any("decompresses to more than" in p["message"] for p in refused(rules_copy))
+    assert any("decompresses to more than" in p["message"] for p in refusals(rules_copy))

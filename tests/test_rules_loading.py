@@ -1,25 +1,17 @@
 """Loading rule directories: good ones compile; bad or hostile ones are refused whole, with reasons."""
 import pytest
 
-from service import engine
 from service.rules import MAX_FILE_BYTES, RulesError, directory_version, load_documents
 from tests import minirules
-
-
-def load(root):
-    version, _, docs = load_documents(root)
-    return engine.build(version, docs)
+from tests.conftest import load_rules, refusals
 
 
 def problems_for(tmp_path, files):
-    root = minirules.write(tmp_path / "rules", files)
-    with pytest.raises(RulesError) as caught:
-        load(root)
-    return [p.as_dict() for p in caught.value.problems]
+    return refusals(minirules.write(tmp_path / "rules", files))
 
 
 def test_minirules_load(tmp_path):
-    ruleset = load(minirules.write(tmp_path))
+    ruleset = load_rules(minirules.write(tmp_path))
     assert sorted(ruleset.rules) == ["election.predict", "main.employer", "main.marking", "main.mention",
                                      "main.pro-life", "main.scorn", "main.vote"]
 

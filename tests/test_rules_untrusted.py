@@ -5,23 +5,12 @@ import sys
 
 import pytest
 
-from service import create_app, engine
-from service.rules import MAX_LEXICON_ENTRIES, RulesError, load_documents
+from service import create_app
+from service.rules import MAX_LEXICON_ENTRIES
 from tests import minirules
-from tests.conftest import ADMIN_TOKEN, ROOT
+from tests.conftest import ADMIN_TOKEN, ROOT, load_rules, refusals
 
 SECRET = "Zq7secretFileContent"
-
-
-def load(root):
-    version, _, docs = load_documents(root)
-    return engine.build(version, docs)
-
-
-def problems_of(root):
-    with pytest.raises(RulesError) as caught:
-        load(root)
-    return [p.as_dict() for p in caught.value.problems]
 
 
 @pytest.fixture
@@ -38,7 +27,7 @@ def outside(tmp_path):
 
 def test_a_link_out_of_the_folder_is_refused_and_its_content_never_echoed(rules, outside):
     os.symlink(outside, rules / "packs" / "passwd.yaml")
-    problems = problems_of(rules)
+    problems = refusals(rules)
     assert {"file": "packs/passwd.yaml", "rule": None,
             "message": "symbolic link to a place outside the rules directory"} in problems
     assert SECRET not in repr(problems)
@@ -50,7 +39,7 @@ def test_a_linked_folder_out_of_the_tree_is_refused(rules, tmp_path):
     (elsewhere / "x.yaml").write_text(f"lexicon: x\n# {SECRET}\n")
     os.rename(rules / "lexicons", rules / "real-lexicons")
     os.symlink(elsewhere, rules / "lexicons")
-    problems = problems_of(rules)
+    problems = refusals(rules)
     assert any(p["file"] == "lexicons/" and "outside" in p["message"] for p in problems)
     assert SECRET not in repr(problems)
 
@@ -61,7 +50,7 @@ def test_links_inside_the_folder_are_followed_as_configmaps_use_them(rules):
     data.mkdir()
     os.rename(rules / "packs" / "main.yaml", data / "main.yaml")
     os.symlink(data / "main.yaml", rules / "packs" / "main.yaml")
-    assert "main.vote" in load(rules).rules
+    assert "main.vote" in load_rules(rules).rules
 
 
 ODD_FILES = [
@@ -73,7 +62,7 @@ ODD_FILES = [
 @pytest.mark.parametrize(("make", "reason"), ODD_FILES)
 def test_entries_named_like_rule_files_must_be_regular_files(rules, make, reason):
     make(rules / "packs" / "odd.yaml")
-    assert {"file": "packs/odd.yaml", "rule": None, "message": reason} in problems_of(rules)
+    assert {"file": "packs/odd.yaml", "rule": None, "message": reason} in refusals(rules)
 
 
 def test_an_unreadable_file_is_reported(rules, monkeypatch):
@@ -86,7 +75,7 @@ def test_an_unreadable_file_is_reported(rules, monkeypatch):
 
     monkeypatch.setattr(os, "open", refusing)  # root reads any file, so the refusal is simulated
     assert {"file": "packs/main.yaml", "rule": None, "message": "file cannot be read: permission denied"} \
-        in problems_of(rules)
+        in refusals(rules)
 
 
 def test_an_unreadable_folder_is_reported(rules, monkeypatch):
@@ -98,7 +87,7 @@ def test_an_unreadable_folder_is_reported(rules, monkeypatch):
         return real_listdir(path)
 
     monkeypatch.setattr(os, "listdir", refusing)
-    assert any(p["file"] == "lexicons/" and "permission denied" in p["message"] for p in problems_of(rules))
+    assert any(p["file"] == "lexicons/" and "permission denied" in p["message"] for p in refusals(rules))
 
 
 def _lexicon(count):
@@ -119,7 +108,7 @@ LIMITS = [
 @pytest.mark.parametrize(("files", "file", "reason"), LIMITS)
 def test_limits_answer_with_file_and_reason(rules, files, file, reason):
     minirules.write(rules, files)
-    assert any(p["file"] == file and reason in p["message"] for p in problems_of(rules))
+    assert any(p["file"] == file and reason in p["message"] for p in refusals(rules))
 
 
 BACKTRACKING = ["(a|a)+$", "((a+))+$", "(a|aa)+b", "a*a*a*a*a*a*b", "(a?){25}a{25}"]
@@ -160,7 +149,7 @@ def test_the_symlink_is_refused_on_reload_and_nothing_of_it_reaches_the_body(tmp
 def test_schema_errors_never_quote_the_file(rules):
     minirules.write(rules, {"packs/main.yaml": minirules.MAIN.replace("category: party_political",
                                                                       f"category: {SECRET}", 1)})
-    problems = problems_of(rules)
+    problems = refusals(rules)
     assert any(p["rule"] == "main.vote" and "category: must be one of" in p["message"] for p in problems)
     assert SECRET not in repr(problems)
 
