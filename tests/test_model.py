@@ -105,13 +105,19 @@ def _model_findings(result):
     return [f for f in result["findings"] if f["source"] == "model"]
 
 
+def _with_thresholds(tmp_path_factory, name, **thresholds):
+    """A copy of the bundled rules whose model has the given thresholds."""
+    root = tmp_path_factory.mktemp(name) / "rules"
+    shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("tests"))
+    edit_model(root, lambda doc: doc["thresholds"].update(thresholds))
+    return root
+
+
 @pytest.fixture(scope="module")
 def eager(tmp_path_factory):
     """The bundled rules and model with the model's thresholds lowered, so that the mechanics of
     model findings are tested whatever the shipped thresholds are."""
-    root = tmp_path_factory.mktemp("eager") / "rules"
-    shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("tests"))
-    edit_model(root, lambda doc: doc["thresholds"].update({"medium": 0.2, "high": 0.99999, "veto": 0.0}))
+    root = _with_thresholds(tmp_path_factory, "eager", medium=0.2, high=0.99999, veto=0.0)
     return load_rules(root), root
 
 
@@ -202,10 +208,7 @@ def test_profile_severities_and_the_official_floor_apply_to_model_findings(eager
 def doubting(tmp_path_factory):
     """The bundled rules and model with the veto at the top: every paragraph the model judges is
     one it doubts, so the mechanics of the veto are tested whatever the shipped thresholds are."""
-    root = tmp_path_factory.mktemp("doubting") / "rules"
-    shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("tests"))
-    edit_model(root, lambda doc: doc["thresholds"].update({"veto": 0.999, "medium": 0.999, "high": 0.9999}))
-    return load_rules(root)
+    return load_rules(_with_thresholds(tmp_path_factory, "doubting", veto=0.999, medium=0.999, high=0.9999))
 
 
 SARCASM = "Honestly the Home Secretary could not organise a raffle."
