@@ -73,50 +73,40 @@ def _fulfil_page(route, page):
                   headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": PAGE_CSP})
 
 
-def _serve_fixture(route):
-    """Fixture pages and their assets at the sites' addresses; loopback passes; everything else is refused."""
-    url = route.request.url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        route.fallback()
-        return
-    if parts.hostname in LOOPBACK:
-        route.continue_()
-        return
-    if parts.path.startswith("/__fixture__/"):
-        asset = FIXTURE_ASSETS.get(parts.path.rsplit("/", 1)[-1])
-        if asset is not None and asset.is_file():
-            kind = "text/css" if asset.suffix == ".css" else "text/javascript"
-            route.fulfill(status=200, body=asset.read_bytes(), headers={"Content-Type": kind})
+def _router(prefix, asset_for, page_for):
+    """A route handler: assets under prefix and pages at the sites' addresses; loopback passes;
+    everything else is refused."""
+    def serve(route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            route.fallback()
             return
+        if parts.hostname in LOOPBACK:
+            route.continue_()
+            return
+        if parts.path.startswith(prefix):
+            asset = asset_for(parts.path.rsplit("/", 1)[-1])
+            if asset is not None and asset.is_file():
+                kind = "text/css" if asset.suffix == ".css" else "text/javascript"
+                route.fulfill(status=200, body=asset.read_bytes(), headers={"Content-Type": kind})
+                return
+        page = page_for(url, parts)
+        if page is not None:
+            _fulfil_page(route, page)
+            return
+        route.abort("blockedbyclient")
+    return serve
+
+
+def _fixture_page(url, parts):
     name = COMPOSERS["pages"].get(f"{parts.scheme}://{parts.netloc}{parts.path}")
-    if name is not None:
-        _fulfil_page(route, FIXTURES_DIR / "pages" / name)
-        return
-    route.abort("blockedbyclient")
+    return FIXTURES_DIR / "pages" / name if name is not None else None
 
 
-def _serve(route):
-    """Replica pages and assets for the sites; loopback passes; everything else is refused."""
-    url = route.request.url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        route.fallback()
-        return
-    if parts.hostname in LOOPBACK:
-        route.continue_()
-        return
-    if parts.path.startswith("/__replica__/"):
-        asset = SITES_DIR / parts.path.rsplit("/", 1)[-1]
-        if asset.is_file():
-            kind = "text/css" if asset.suffix == ".css" else "text/javascript"
-            route.fulfill(status=200, body=asset.read_bytes(), headers={"Content-Type": kind})
-            return
-    page = _page_for(url)
-    if page is not None:
-        _fulfil_page(route, page)
-        return
-    route.abort("blockedbyclient")
+# Fixture pages (the real editor libraries) and replica pages (the sites' markup), each with its assets.
+_serve_fixture = _router("/__fixture__/", FIXTURE_ASSETS.get, _fixture_page)
+_serve = _router("/__replica__/", lambda name: SITES_DIR / name, lambda url, parts: _page_for(url))
 
 
 def _fixture_bundle():
